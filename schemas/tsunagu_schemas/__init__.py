@@ -1,0 +1,40 @@
+"""Tsunagu's event contracts: CloudEvents envelope, event data models and topic names."""
+
+from .agency import AgencyEventData, AgencyKind, DeliveryPreferences, ServiceEntry
+from .catalog import KINDS, EventKind, UnknownEventType, kind_of, kind_of_topic, source
+from .envelope import CloudEventAttributes, EnvelopeError, format_time
+from .notification import Channel, NotificationEventData
+from .referral import (
+    CancelReason,
+    CloseOutcome,
+    DeclineReason,
+    HandoffReason,
+    ReferralEventData,
+    ReferralStatus,
+    Urgency,
+)
+
+__all__ = [
+    "KINDS",
+    "AgencyEventData",
+    "AgencyKind",
+    "CancelReason",
+    "Channel",
+    "CloseOutcome",
+    "CloudEventAttributes",
+    "DeclineReason",
+    "DeliveryPreferences",
+    "EnvelopeError",
+    "EventKind",
+    "HandoffReason",
+    "NotificationEventData",
+    "ReferralEventData",
+    "ReferralStatus",
+    "ServiceEntry",
+    "UnknownEventType",
+    "Urgency",
+    "format_time",
+    "kind_of",
+    "kind_of_topic",
+    "source",
+]

@@ -1,0 +1,63 @@
+"""Data of directory events: an agency's public directory entry."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Final
+
+from pydantic import BaseModel, ConfigDict, Field
+
+AGENCY_REGISTERED: Final = "tsunagu.agency.registered"
+AGENCY_UPDATED: Final = "tsunagu.agency.updated"
+AGENCY_DEACTIVATED: Final = "tsunagu.agency.deactivated"
+
+AGENCY_EVENT_TYPES: Final = (AGENCY_REGISTERED, AGENCY_UPDATED, AGENCY_DEACTIVATED)
+
+
+class AgencyKind(StrEnum):
+    """Legal form of an agency."""
+
+    NPO = "npo"
+    MUNICIPAL = "municipal"
+    SOCIAL_WELFARE_CORPORATION = "social_welfare_corporation"
+    OTHER = "other"
+
+
+class ServiceEntry(BaseModel):
+    """One service an agency offers, as listed in the directory."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1)
+    categories: list[str] = Field(min_length=1, description="Category codes.")
+    areas: list[str] = Field(min_length=1, description="Area codes served.")
+    languages: list[str] = Field(default_factory=list, description="BCP 47 tags.")
+    accepting_referrals: bool = True
+    description: str | None = None
+
+
+class DeliveryPreferences(BaseModel):
+    """How an agency wants to be told about the referrals it is party to."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    webhook_url: str | None = None
+    email: str | None = None
+    kafka: bool = False
+
+
+class AgencyEventData(BaseModel):
+    """The public directory entry of an agency after the change (no contacts' details)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    agency_id: str = Field(min_length=1)
+    version: int = Field(ge=1)
+    name: str = Field(min_length=1)
+    kind: AgencyKind
+    description: str | None = None
+    services: list[ServiceEntry] = Field(default_factory=list)
+    delivery: DeliveryPreferences = Field(default_factory=DeliveryPreferences)
+    active: bool = True
+    occurred_at: datetime

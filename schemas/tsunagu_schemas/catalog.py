@@ -1,0 +1,73 @@
+"""Which event types exist, on which topic they travel and what their data looks like."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from pydantic import BaseModel
+
+from . import agency, notification, referral, topics
+
+SCHEMA_VERSION: Final = "v1"
+DATASCHEMA_BASE: Final = "https://schemas.tsunagu.org/v1"
+SOURCE_BASE: Final = "urn:tsunagu"
+
+
+@dataclass(frozen=True)
+class EventKind:
+    """One family of events sharing a topic and a data model."""
+
+    name: str
+    topic: str
+    types: tuple[str, ...]
+    data_model: type[BaseModel]
+
+    @property
+    def dataschema(self) -> str:
+        """URI of the JSON Schema that the events' data follows."""
+        return f"{DATASCHEMA_BASE}/{self.name}.json"
+
+
+REFERRAL: Final = EventKind(
+    "referral-event",
+    topics.REFERRAL_EVENTS,
+    referral.REFERRAL_EVENT_TYPES,
+    referral.ReferralEventData,
+)
+AGENCY: Final = EventKind(
+    "agency-event", topics.DIRECTORY_EVENTS, agency.AGENCY_EVENT_TYPES, agency.AgencyEventData
+)
+NOTIFICATION: Final = EventKind(
+    "notification-event",
+    topics.NOTIFICATION_EVENTS,
+    notification.NOTIFICATION_EVENT_TYPES,
+    notification.NotificationEventData,
+)
+
+KINDS: Final = (REFERRAL, AGENCY, NOTIFICATION)
+
+
+class UnknownEventType(LookupError):
+    """Raised for an event type that no contract defines."""
+
+
+def kind_of(event_type: str) -> EventKind:
+    """Return the kind an event type belongs to."""
+    for kind in KINDS:
+        if event_type in kind.types:
+            return kind
+    raise UnknownEventType(event_type)
+
+
+def kind_of_topic(topic: str) -> EventKind:
+    """Return the kind of events that travel on a topic."""
+    for kind in KINDS:
+        if kind.topic == topic:
+            return kind
+    raise UnknownEventType(topic)
+
+
+def source(service: str) -> str:
+    """CloudEvents `source` of a Tsunagu service."""
+    return f"{SOURCE_BASE}:{service}"

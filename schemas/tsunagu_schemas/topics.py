@@ -1,0 +1,22 @@
+"""Kafka topic names: the only place where they are spelled out."""
+
+from typing import Final
+
+REFERRAL_EVENTS: Final = "tsunagu.referral.events"
+DIRECTORY_EVENTS: Final = "tsunagu.directory.events"
+NOTIFICATION_EVENTS: Final = "tsunagu.notification.events"
+
+EVENT_TOPICS: Final = (REFERRAL_EVENTS, DIRECTORY_EVENTS, NOTIFICATION_EVENTS)
+
+DEAD_LETTER_SUFFIX: Final = ".dlq"
+AGENCY_TOPIC_PREFIX: Final = "tsunagu.agency."
+
+
+def dead_letter_topic(topic: str) -> str:
+    """Return the dead-letter topic that parks the poison events of `topic`."""
+    return f"{topic}{DEAD_LETTER_SUFFIX}"
+
+
+def agency_topic(agency_id: str) -> str:
+    """Return the topic through which one agency receives the events it is party to."""
+    return f"{AGENCY_TOPIC_PREFIX}{agency_id}"

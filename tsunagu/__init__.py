@@ -1,0 +1,1 @@
+"""What Tsunagu's services share: settings, logs, Kafka wiring, the outbox relay, the store."""

@@ -1,0 +1,29 @@
+"""Entry point of the ``tsunagu`` command.
+
+Each command module exposes ``register(app)``; add a module to ``COMMAND_MODULES`` to
+make its commands available.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from tsunagu.cli import stack
+
+COMMAND_MODULES = (stack,)
+
+app = typer.Typer(
+    name="tsunagu",
+    help="Run and inspect Tsunagu on this machine.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+@app.callback()
+def main() -> None:
+    """Tsunagu: referrals and handoffs between a city's support agencies."""
+
+
+for module in COMMAND_MODULES:
+    module.register(app)

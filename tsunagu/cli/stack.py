@@ -1,0 +1,109 @@
+"""``tsunagu up``, ``down`` and ``status``: the local stack from the command line."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from tsunagu.localstack import (
+    SERVICES,
+    LocalStackError,
+    StackLayout,
+    default_layout,
+    down,
+    status,
+    up,
+    wipe,
+)
+
+console = Console()
+
+
+def register(app: typer.Typer) -> None:
+    """Add the stack commands to ``app``."""
+    app.command("up")(up_command)
+    app.command("down")(down_command)
+    app.command("status")(status_command)
+
+
+def up_command(
+    fresh: Annotated[
+        bool, typer.Option("--fresh", help="Stop everything and wipe stored data first.")
+    ] = False,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Run the demo scenario once everything is up.")
+    ] = False,
+    no_services: Annotated[
+        bool, typer.Option("--no-services", help="Start only Kafka and the document store.")
+    ] = False,
+) -> None:
+    """Start Kafka, the document store and the four services in the background."""
+    layout = default_layout()
+    if fresh:
+        down(layout, console)
+        wipe(layout)
+        console.print(f"Wiped stored data under {layout.root}")
+    try:
+        up(layout, console, services=not no_services)
+    except LocalStackError as error:
+        console.print(Text(str(error), style="red"))
+        console.print("Parts that did start keep running; stop them with `tsunagu down`.")
+        raise typer.Exit(1) from error
+    _print_summary(layout, with_services=not no_services)
+    if demo:
+        _demo(with_services=not no_services)
+
+
+def down_command() -> None:
+    """Stop everything `tsunagu up` started."""
+    stopped = down(default_layout(), console)
+    console.print(f"Stopped: {', '.join(stopped)}" if stopped else "Nothing was running.")
+
+
+def status_command() -> None:
+    """Show whether each part of the local stack runs and is ready."""
+    table = Table("part", "state", "pid", "address", "ready")
+    for part in status(default_layout(), console):
+        state = "[green]running[/green]" if part.running else "[dim]stopped[/dim]"
+        ready = "[green]yes[/green]" if part.ready else "[yellow]no[/yellow]"
+        table.add_row(part.name, state, str(part.pid or "-"), part.address, ready)
+    console.print(table)
+
+
+def service_urls() -> dict[str, str]:
+    """Return the base URL of each service on its default port."""
+    return {spec.name: spec.base_url() for spec in SERVICES}
+
+
+def _print_summary(layout: StackLayout, *, with_services: bool) -> None:
+    """Print where each part listens and where data and logs are kept."""
+    table = Table("what", "where", title="Tsunagu is up", title_justify="left")
+    if with_services:
+        for name, url in service_urls().items():
+            table.add_row(f"{name} API", f"{url}/docs")
+    table.add_row("Kafka bootstrap", layout.kafka_bootstrap_servers)
+    table.add_row("Document store", layout.mongo_url)
+    table.add_row("Data", str(layout.root))
+    table.add_row("Logs", str(layout.logs))
+    console.print(table)
+    console.print("Stop everything with `tsunagu down`.")
+
+
+def _demo(*, with_services: bool) -> None:
+    """Run the demo scenario if the demo module is installed."""
+    if not with_services:
+        console.print("The demo needs the services; skipped because of --no-services.")
+        return
+    try:
+        demo = importlib.import_module("tsunagu.cli.demo")
+    except ModuleNotFoundError as error:
+        if error.name != "tsunagu.cli.demo":
+            raise
+        console.print("No demo is available in this version.")
+        return
+    demo.run_demo(service_urls())

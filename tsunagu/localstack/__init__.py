@@ -1,0 +1,44 @@
+"""Local stack supervisor: Kafka, a MongoDB-wire store and the services, without containers."""
+
+from tsunagu.localstack.errors import LocalStackError, StartupError, ToolMissingError
+from tsunagu.localstack.layout import StackLayout, default_home, default_layout, layout_for_tests
+from tsunagu.localstack.parts import KAFKA, STORE, kafka_part, launch, stop_part, store_part
+from tsunagu.localstack.processes import ProcessHandle, stop
+from tsunagu.localstack.services import (
+    SERVICES,
+    ServiceSpec,
+    service_env,
+    service_spec,
+    start_service,
+    wait_service_ready,
+)
+from tsunagu.localstack.stack import PartStatus, down, status, up, wipe
+
+__all__ = [
+    "KAFKA",
+    "SERVICES",
+    "STORE",
+    "LocalStackError",
+    "PartStatus",
+    "ProcessHandle",
+    "ServiceSpec",
+    "StackLayout",
+    "StartupError",
+    "ToolMissingError",
+    "default_home",
+    "default_layout",
+    "down",
+    "kafka_part",
+    "launch",
+    "layout_for_tests",
+    "service_env",
+    "service_spec",
+    "start_service",
+    "status",
+    "stop",
+    "stop_part",
+    "store_part",
+    "up",
+    "wait_service_ready",
+    "wipe",
+]

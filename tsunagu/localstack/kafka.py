@@ -1,0 +1,104 @@
+"""Kafka broker: jars from Maven Central, storage formatting, command line."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import shutil
+import subprocess
+import uuid
+
+from rich.console import Console
+
+from tsunagu.localstack.errors import LocalStackError, ToolMissingError
+from tsunagu.localstack.kafka_config import (
+    log4j2_path,
+    server_properties_path,
+    write_kafka_config,
+)
+from tsunagu.localstack.layout import StackLayout, repo_root
+
+POM = repo_root() / "deploy" / "kafka" / "pom.xml"
+STAMP = ".pom.sha256"
+JVM_OPTIONS = ("-Xms256m", "-Xmx1g", "-XX:+UseG1GC", "-Djava.awt.headless=true")
+
+
+def require_tool(name: str, purpose: str) -> str:
+    """Return the path of program ``name`` or explain that it must be installed."""
+    path = shutil.which(name)
+    if path is None:
+        raise ToolMissingError(f"`{name}` is needed to {purpose}; please install it")
+    return path
+
+
+def _pom_digest() -> str:
+    """Return a digest of the pom, so that changed versions trigger a new download."""
+    return hashlib.sha256(POM.read_bytes()).hexdigest()
+
+
+def kafka_libs_ready(layout: StackLayout) -> bool:
+    """Tell whether the jars for the current pom are already downloaded."""
+    stamp = layout.kafka_libs / STAMP
+    return stamp.is_file() and stamp.read_text().strip() == _pom_digest()
+
+
+def ensure_kafka_libs(layout: StackLayout, console: Console) -> None:
+    """Download the Kafka jars with Maven unless they are present and current."""
+    if kafka_libs_ready(layout):
+        return
+    mvn = require_tool("mvn", "download Apache Kafka from Maven Central")
+    partial = layout.kafka_libs.with_name("libs.partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    command = [mvn, "-B", "-q", "-f", str(POM), "dependency:copy-dependencies"]
+    command += ["-DincludeScope=runtime", f"-DoutputDirectory={partial}"]
+    with console.status("Downloading Apache Kafka jars from Maven Central…"):
+        _check(subprocess.run(command, capture_output=True, text=True), "Maven")
+    (partial / STAMP).write_text(_pom_digest() + "\n")
+    shutil.rmtree(layout.kafka_libs, ignore_errors=True)
+    partial.rename(layout.kafka_libs)
+    console.print(f"Kafka jars ready in {layout.kafka_libs}")
+
+
+def _check(result: subprocess.CompletedProcess[str], what: str) -> None:
+    """Raise with the end of the output if a provisioning command failed."""
+    if result.returncode != 0:
+        output = (result.stdout + result.stderr).strip().splitlines()[-30:]
+        raise LocalStackError(f"{what} failed (exit {result.returncode}):\n" + "\n".join(output))
+
+
+def java_command(layout: StackLayout, main_class: str, *args: str) -> list[str]:
+    """Return a ``java`` command running ``main_class`` from the Kafka jars."""
+    java = require_tool("java", "run Apache Kafka (Java 17 or newer)")
+    logging_config = str(log4j2_path(layout))
+    return [
+        java,
+        *JVM_OPTIONS,
+        f"-Dlog4j2.configurationFile={logging_config}",
+        f"-Dlog4j.configurationFile={logging_config}",
+        "-cp",
+        f"{layout.kafka_libs}/*",
+        main_class,
+        *args,
+    ]
+
+
+def kafka_command(layout: StackLayout) -> list[str]:
+    """Return the command line that runs the broker."""
+    return java_command(layout, "kafka.Kafka", str(server_properties_path(layout)))
+
+
+def random_cluster_id() -> str:
+    """Return a new Kafka cluster id (16 random bytes, URL-safe base64 without padding)."""
+    return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+
+
+def prepare_kafka(layout: StackLayout, console: Console) -> None:
+    """Download jars if needed, write the configuration and format storage on first use."""
+    ensure_kafka_libs(layout, console)
+    properties = write_kafka_config(layout)
+    if (layout.kafka_data / "meta.properties").is_file():
+        return
+    format_args = ("format", "-t", random_cluster_id(), "-c", str(properties))
+    command = java_command(layout, "kafka.tools.StorageTool", *format_args)
+    with console.status("Formatting Kafka storage…"):
+        _check(subprocess.run(command, capture_output=True, text=True), "Kafka storage format")

@@ -1,0 +1,104 @@
+"""Where the local stack keeps its files, and which ports it listens on."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+HOST = "127.0.0.1"
+HOME_ENV = "TSUNAGU_HOME"
+
+
+def repo_root() -> Path:
+    """Return the root folder of the Tsunagu repository."""
+    return Path(__file__).resolve().parents[2]
+
+
+def default_home() -> Path:
+    """Return the stack home: ``$TSUNAGU_HOME`` or ``<repo>/.tsunagu``."""
+    configured = os.environ.get(HOME_ENV)
+    if configured:
+        return Path(configured).expanduser().resolve()
+    return repo_root() / ".tsunagu"
+
+
+@dataclass(frozen=True)
+class StackLayout:
+    """Folders and ports of one stack instance.
+
+    ``home`` holds what is downloaded or built once (Kafka jars, the store binary);
+    ``root`` holds what belongs to this instance (data, logs, pid files).
+    """
+
+    home: Path
+    root: Path
+    kafka_port: int = 9092
+    controller_port: int = 9093
+    store_port: int = 27017
+
+    @property
+    def kafka_libs(self) -> Path:
+        """Folder with the Kafka broker jars."""
+        return self.home / "kafka" / "libs"
+
+    @property
+    def ferretdb_binary(self) -> Path:
+        """Path of the built document store binary."""
+        return self.home / "bin" / "tsunagu-ferretdb"
+
+    @property
+    def kafka_dir(self) -> Path:
+        """Folder with this instance's Kafka configuration."""
+        return self.root / "kafka"
+
+    @property
+    def kafka_data(self) -> Path:
+        """Folder with this instance's Kafka log segments and metadata."""
+        return self.kafka_dir / "data"
+
+    @property
+    def store_data(self) -> Path:
+        """Folder with this instance's SQLite files."""
+        return self.root / "store"
+
+    @property
+    def logs(self) -> Path:
+        """Folder with one log file per process."""
+        return self.root / "logs"
+
+    @property
+    def run(self) -> Path:
+        """Folder with one pid file per running process."""
+        return self.root / "run"
+
+    @property
+    def kafka_bootstrap_servers(self) -> str:
+        """Kafka bootstrap address for clients."""
+        return f"{HOST}:{self.kafka_port}"
+
+    @property
+    def mongo_url(self) -> str:
+        """Connection URL of the document store."""
+        return f"mongodb://{HOST}:{self.store_port}"
+
+    def log_file(self, part: str) -> Path:
+        """Return the log file of one part."""
+        return self.logs / f"{part}.log"
+
+    def data_paths(self) -> tuple[Path, ...]:
+        """Return what a fresh start deletes: stored data and logs, never jars or binaries."""
+        return (self.kafka_data, self.store_data, self.logs)
+
+
+def default_layout(home: Path | None = None) -> StackLayout:
+    """Return the layout used by ``tsunagu up``."""
+    base = home or default_home()
+    return StackLayout(home=base, root=base)
+
+
+def layout_for_tests(home: Path | None = None) -> StackLayout:
+    """Return the layout of the throw-away stack used by the test suite."""
+    base = home or default_home()
+    layout = StackLayout(home=base, root=base / "test")
+    return replace(layout, kafka_port=19092, controller_port=19093, store_port=27018)

@@ -1,0 +1,123 @@
+"""Parts of the local stack: how each is started, recognised and probed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from rich.console import Console
+
+from tsunagu.localstack.errors import LocalStackError
+from tsunagu.localstack.ferretdb import ensure_ferretdb, store_command
+from tsunagu.localstack.kafka import kafka_command, prepare_kafka
+from tsunagu.localstack.kafka_config import server_properties_path
+from tsunagu.localstack.layout import HOST, StackLayout
+from tsunagu.localstack.pidfiles import PidRecord, live_record, remove_record, write_record
+from tsunagu.localstack.probes import Probe, http_probe, kafka_probe, store_probe, wait_ready
+from tsunagu.localstack.processes import ProcessHandle, port_in_use, spawn, stop
+from tsunagu.localstack.services import service_env, service_spec, start_service
+
+KAFKA = "kafka"
+STORE = "store"
+STOP_TIMEOUTS = {KAFKA: 30.0}
+
+
+@dataclass(frozen=True)
+class Part:
+    """One process of the stack: where it listens, how to start it, how to tell it is ready."""
+
+    name: str
+    port: int
+    address: str
+    probe: Probe
+    start: Callable[[], ProcessHandle]
+    timeout: float
+
+
+def kafka_part(layout: StackLayout, console: Console) -> Part:
+    """Return the Kafka broker part (downloads jars and formats storage when started)."""
+
+    def start() -> ProcessHandle:
+        prepare_kafka(layout, console)
+        marker = str(server_properties_path(layout))
+        log = layout.log_file(KAFKA)
+        return spawn(KAFKA, kafka_command(layout), log_path=log, marker=marker)
+
+    address = layout.kafka_bootstrap_servers
+    return Part(KAFKA, layout.kafka_port, address, kafka_probe(address), start, timeout=120.0)
+
+
+def store_part(layout: StackLayout, console: Console) -> Part:
+    """Return the document store part (builds the binary when started)."""
+
+    def start() -> ProcessHandle:
+        ensure_ferretdb(layout, console)
+        layout.store_data.mkdir(parents=True, exist_ok=True)
+        marker = str(layout.store_data)
+        log = layout.log_file(STORE)
+        return spawn(STORE, store_command(layout), log_path=log, marker=marker)
+
+    url = layout.mongo_url
+    return Part(STORE, layout.store_port, url, store_probe(url), start, timeout=30.0)
+
+
+def service_part(layout: StackLayout, name: str) -> Part:
+    """Return the part running service ``name`` on its default port."""
+    spec = service_spec(name)
+    env = service_env(
+        name, kafka_bootstrap_servers=layout.kafka_bootstrap_servers, mongo_url=layout.mongo_url
+    )
+
+    def start() -> ProcessHandle:
+        return start_service(name, env, layout.log_file(name))
+
+    base_url = spec.base_url()
+    probe = http_probe(f"{base_url}/readyz")
+    return Part(name, spec.port, base_url, probe, start, timeout=90.0)
+
+
+def _begin(layout: StackLayout, part: Part) -> tuple[ProcessHandle, bool]:
+    """Reuse the running process of ``part`` or start it; tell whether it is new."""
+    record = live_record(layout.run, part.name)
+    if record is not None:
+        return record.handle(), False
+    if port_in_use(HOST, part.port):
+        raise LocalStackError(
+            f"port {part.port} for {part.name} is already used by a program not started here"
+        )
+    handle = part.start()
+    record = PidRecord(part.name, handle.pid, handle.marker, part.address, str(handle.log_path))
+    write_record(layout.run, record)
+    return handle, True
+
+
+def _finish(layout: StackLayout, part: Part, handle: ProcessHandle, console: Console) -> None:
+    """Wait for ``part`` to be ready; stop it and forget it if it is not."""
+    try:
+        with console.status(f"Waiting for {part.name} at {part.address}…"):
+            wait_ready(handle, part.probe, timeout=part.timeout, what=part.name)
+    except BaseException:
+        stop(handle, STOP_TIMEOUTS.get(part.name, 10.0))
+        remove_record(layout.run, part.name)
+        raise
+
+
+def launch(layout: StackLayout, parts: Sequence[Part], console: Console) -> list[ProcessHandle]:
+    """Start ``parts`` together, then wait until each one is ready."""
+    handles = []
+    for part in parts:
+        handle, new = _begin(layout, part)
+        handles.append(handle)
+        console.print(f"{part.name}: {'started' if new else 'already running'} (pid {handle.pid})")
+    for part, handle in zip(parts, handles, strict=True):
+        _finish(layout, part, handle, console)
+    return handles
+
+
+def stop_part(layout: StackLayout, name: str) -> bool:
+    """Stop the recorded process of part ``name``; tell whether one was running."""
+    record = live_record(layout.run, name)
+    if record is not None:
+        stop(record.handle(), STOP_TIMEOUTS.get(name, 10.0))
+    remove_record(layout.run, name)
+    return record is not None

@@ -1,0 +1,90 @@
+"""The whole local stack: Kafka, the document store and the four services."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+
+from rich.console import Console
+
+from tsunagu.localstack.layout import StackLayout
+from tsunagu.localstack.parts import (
+    KAFKA,
+    STORE,
+    Part,
+    kafka_part,
+    launch,
+    service_part,
+    stop_part,
+    store_part,
+)
+from tsunagu.localstack.pidfiles import live_record, recorded_names
+from tsunagu.localstack.processes import ProcessHandle
+from tsunagu.localstack.services import SERVICES
+
+
+@dataclass(frozen=True)
+class PartStatus:
+    """What ``tsunagu status`` shows for one part."""
+
+    name: str
+    running: bool
+    pid: int | None
+    address: str
+    ready: bool
+
+
+def infrastructure_parts(layout: StackLayout, console: Console) -> list[Part]:
+    """Return the store and Kafka parts."""
+    return [store_part(layout, console), kafka_part(layout, console)]
+
+
+def service_parts(layout: StackLayout) -> list[Part]:
+    """Return one part per service, on the default ports."""
+    return [service_part(layout, spec.name) for spec in SERVICES]
+
+
+def all_parts(layout: StackLayout, console: Console) -> list[Part]:
+    """Return every part, in start order."""
+    return infrastructure_parts(layout, console) + service_parts(layout)
+
+
+def up(layout: StackLayout, console: Console, *, services: bool = True) -> list[ProcessHandle]:
+    """Start (or reuse) the store and Kafka, then the services; wait until all are ready."""
+    handles = launch(layout, infrastructure_parts(layout, console), console)
+    if services:
+        handles += launch(layout, service_parts(layout), console)
+    return handles
+
+
+def shutdown_order(layout: StackLayout) -> list[str]:
+    """Return the names to stop: services, Kafka, the store, then anything else recorded."""
+    known = [spec.name for spec in SERVICES] + [KAFKA, STORE]
+    return known + [name for name in recorded_names(layout.run) if name not in known]
+
+
+def down(layout: StackLayout, console: Console) -> list[str]:
+    """Stop every recorded process, services first; return the names that were running."""
+    stopped = []
+    for name in shutdown_order(layout):
+        with console.status(f"Stopping {name}…"):
+            if stop_part(layout, name):
+                stopped.append(name)
+    return stopped
+
+
+def wipe(layout: StackLayout) -> None:
+    """Delete stored data and logs (keeps downloaded jars and built binaries)."""
+    for path in layout.data_paths():
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def status(layout: StackLayout, console: Console) -> list[PartStatus]:
+    """Return whether each part runs and answers its readiness probe."""
+    result = []
+    for part in all_parts(layout, console):
+        record = live_record(layout.run, part.name)
+        ready = record is not None and part.probe()
+        pid = record.pid if record else None
+        result.append(PartStatus(part.name, record is not None, pid, part.address, ready))
+    return result

@@ -1,0 +1,33 @@
+"""The FastStream Kafka broker every service uses: idempotent producer, acks from all replicas."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from faststream.kafka import KafkaBroker
+
+from tsunagu.settings import ServiceSettings
+
+
+def make_broker(settings: ServiceSettings, *, service: str) -> KafkaBroker:
+    """Build (not start) the service's broker."""
+    return KafkaBroker(
+        settings.kafka_bootstrap_servers,
+        client_id=f"tsunagu-{service}",
+        enable_idempotence=True,
+        acks="all",
+        linger_ms=2,
+        log_level=logging.DEBUG,
+        graceful_timeout=10.0,
+    )
+
+
+async def publish_entry(broker: KafkaBroker, entry: dict[str, Any]) -> None:
+    """Publish one stored outbox entry and wait for the broker's acknowledgement."""
+    await broker.publish(
+        entry["data"],
+        entry["topic"],
+        key=entry["key"].encode(),
+        headers=dict(entry["headers"]),
+    )

@@ -1,0 +1,119 @@
+"""At-least-once consumers: offsets committed after handling, retries, and dead-lettering."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import structlog
+from aiokafka.errors import KafkaError
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from faststream.message import StreamMessage
+from pymongo.errors import ConnectionFailure
+
+from tsunagu.events import PoisonEvent, ReceivedEvent, parse_event
+
+from .dead_letter import ParkedRecord, park
+
+EventHandler = Callable[[ReceivedEvent], Awaitable[None]]
+log = structlog.get_logger(__name__)
+
+
+class TransientError(Exception):
+    """A failure worth retrying: the event is fine, something it needs is not there yet."""
+
+
+RETRYABLE: tuple[type[BaseException], ...] = (
+    TransientError,
+    ConnectionFailure,
+    KafkaError,
+    OSError,
+)
+
+
+async def _raw_body(msg: StreamMessage[Any]) -> bytes:
+    """Leave decoding to us, so that a malformed body reaches the handler and is parked."""
+    return msg.body
+
+
+def subscribe(
+    broker: KafkaBroker,
+    *,
+    topic: str,
+    group_id: str,
+    handler: EventHandler,
+    max_attempts: int = 5,
+    backoff_seconds: float = 0.2,
+) -> None:
+    """Register `handler` for every event on `topic`, idempotence being the handler's duty."""
+
+    async def on_record(message: KafkaMessage) -> None:
+        record = message.raw_message
+        assert not isinstance(record, tuple), "batch records are not handled here"
+        parked = ParkedRecord(
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            key=record.key,
+            body=message.body,
+            headers=dict(message.headers),
+            group_id=group_id,
+        )
+        try:
+            event = parse_event(
+                headers=parked.headers,
+                body=parked.body,
+                topic=record.topic,
+                partition=record.partition,
+                offset=record.offset,
+            )
+        except PoisonEvent as exc:
+            log.warning("event parked", topic=record.topic, offset=record.offset, reason=str(exc))
+            await park(broker, parked, reason="invalid", error=str(exc), attempts=1)
+            return
+        with structlog.contextvars.bound_contextvars(
+            event_id=event.id,
+            event_type=event.type,
+            subject=event.attributes.subject,
+            trace=event.attributes.traceparent,
+        ):
+            await _handle_with_retries(
+                broker, handler, event, parked, max_attempts, backoff_seconds
+            )
+
+    broker.subscriber(
+        topic,
+        group_id=group_id,
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        decoder=_raw_body,
+    )(on_record)
+
+
+async def _handle_with_retries(
+    broker: KafkaBroker,
+    handler: EventHandler,
+    event: ReceivedEvent,
+    parked: ParkedRecord,
+    max_attempts: int,
+    backoff_seconds: float,
+) -> None:
+    """Retry transient failures with backoff; park what fails for any other reason."""
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            await handler(event)
+            return
+        except RETRYABLE as exc:
+            if attempt >= max_attempts:
+                log.error("transient failure persists; will be redelivered", error=repr(exc))
+                raise
+            await asyncio.sleep(backoff_seconds * 2 ** (attempt - 1))
+        except Exception as exc:
+            log.error("event cannot be handled; parked", error=repr(exc), attempts=attempt)
+            await park(broker, parked, reason="handler_error", error=repr(exc), attempts=attempt)
+            return

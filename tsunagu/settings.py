@@ -1,0 +1,28 @@
+"""Settings shared by every service; each service extends them with its own prefix."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    """Endpoints common to all services (`TSUNAGU_*`) plus per-service HTTP and database."""
+
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    kafka_bootstrap_servers: str = Field(
+        default="127.0.0.1:9092", validation_alias="TSUNAGU_KAFKA_BOOTSTRAP_SERVERS"
+    )
+    mongo_url: str = Field(
+        default="mongodb://127.0.0.1:27017", validation_alias="TSUNAGU_MONGO_URL"
+    )
+    log_level: str = Field(default="INFO", validation_alias="TSUNAGU_LOG_LEVEL")
+    environment: str = Field(default="development", validation_alias="TSUNAGU_ENVIRONMENT")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    database: str = "tsunagu"
+    consumer_group: str = "tsunagu"
+    relay_poll_seconds: float = Field(default=1.0, gt=0)
+    consumer_max_attempts: int = Field(default=5, ge=1)
+    consumer_backoff_seconds: float = Field(default=0.2, gt=0)

@@ -1,0 +1,32 @@
+"""MongoDB helpers limited to what FerretDB, mongo-java-server and MongoDB all support."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pymongo import AsyncMongoClient
+from pymongo.errors import BulkWriteError, DuplicateKeyError
+
+DUPLICATE_KEY = 11000
+
+
+def make_client(url: str) -> AsyncMongoClient[dict[str, Any]]:
+    """Build a client that fails fast when the store is away, so readiness tells the truth."""
+    return AsyncMongoClient(
+        url, serverSelectionTimeoutMS=3000, connectTimeoutMS=3000, tz_aware=True
+    )
+
+
+async def ping(client: AsyncMongoClient[dict[str, Any]]) -> None:
+    """Raise when the store does not answer."""
+    await client.admin.command("ping")
+
+
+def is_duplicate(exc: Exception) -> bool:
+    """Whether a write failed only because the document was already there."""
+    if isinstance(exc, DuplicateKeyError):
+        return True
+    if isinstance(exc, BulkWriteError):
+        errors = exc.details.get("writeErrors", [])
+        return bool(errors) and all(e.get("code") == DUPLICATE_KEY for e in errors)
+    return False
