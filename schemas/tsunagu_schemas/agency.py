@@ -27,7 +27,7 @@ class AgencyKind(StrEnum):
 class ServiceEntry(BaseModel):
     """One service an agency offers, as listed in the directory."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(frozen=True)
 
     name: str = Field(min_length=1)
     categories: list[str] = Field(min_length=1, description="Category codes.")
@@ -40,7 +40,7 @@ class ServiceEntry(BaseModel):
 class DeliveryPreferences(BaseModel):
     """How an agency wants to be told about the referrals it is party to."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(frozen=True)
 
     webhook_url: str | None = None
     email: str | None = None
@@ -50,7 +50,7 @@ class DeliveryPreferences(BaseModel):
 class AgencyEventData(BaseModel):
     """The public directory entry of an agency after the change (no contacts' details)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(frozen=True)
 
     agency_id: str = Field(min_length=1)
     version: int = Field(ge=1)

@@ -26,7 +26,7 @@ class Channel(StrEnum):
 class NotificationEventData(BaseModel):
     """Outcome of delivering one referral event to one agency through one channel."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(frozen=True)
 
     notification_id: str = Field(min_length=1)
     agency_id: str = Field(min_length=1)

@@ -86,7 +86,7 @@ REFERRAL_EVENT_TYPES: Final = (
 class ReferralEventData(BaseModel):
     """What every referral event says about the referral after the change."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(frozen=True)
 
     referral_id: str = Field(min_length=1)
     version: int = Field(ge=1, description="Version of the referral after this change.")
