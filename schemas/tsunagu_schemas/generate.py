@@ -1,4 +1,4 @@
-"""Write the JSON Schemas of event data and the AsyncAPI document (`-m tsunagu_schemas.generate`)."""
+"""Write the JSON Schemas of event data and the AsyncAPI document (`-m tsunagu_schemas.generate`)"""
 
 from __future__ import annotations
 
