@@ -24,9 +24,17 @@ class OutboxRelay:
     """Publishes pending events of one collection in order per aggregate."""
 
     def __init__(
-        self, *, collection: AsyncCollection[Any], broker: KafkaBroker, poll_seconds: float = 1.0
+        self,
+        *,
+        collection: AsyncCollection[Any],
+        broker: KafkaBroker,
+        poll_seconds: float = 1.0,
+        write_lock: asyncio.Lock | None = None,
     ) -> None:
         self._collection = collection
+        # FerretDB v1 applies concurrent updates of one document as unguarded read-modify-writes,
+        # so a pop racing a service's own update can undo it; sharing a lock serialises them.
+        self._write_lock = write_lock
         self._broker = broker
         self._poll_seconds = poll_seconds
         self._wake = asyncio.Event()
@@ -51,7 +59,9 @@ class OutboxRelay:
     async def drain(self) -> int:
         """Publish everything pending now; return how many events went out."""
         published = 0
-        cursor = self._collection.find({f"{OUTBOX_FIELD}.0": {"$exists": True}})
+        # By `_id`, so that an aggregate kept as one document per change (ids sorting by
+        # version) still has its events published in order.
+        cursor = self._collection.find({f"{OUTBOX_FIELD}.0": {"$exists": True}}).sort("_id", 1)
         async for document in cursor:
             published += await self._publish_document(document)
         return published
@@ -61,10 +71,11 @@ class OutboxRelay:
         count = 0
         for entry in document.get(OUTBOX_FIELD, []):
             await publish_entry(self._broker, entry)
-            await self._collection.update_one(
-                {"_id": document["_id"], f"{OUTBOX_FIELD}.0.event_id": entry["event_id"]},
-                {"$pop": {OUTBOX_FIELD: -1}},
-            )
+            async with self._write_lock or contextlib.nullcontext():
+                await self._collection.update_one(
+                    {"_id": document["_id"], f"{OUTBOX_FIELD}.0.event_id": entry["event_id"]},
+                    {"$pop": {OUTBOX_FIELD: -1}},
+                )
             count += 1
         return count
 

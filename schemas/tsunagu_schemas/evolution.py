@@ -22,8 +22,13 @@ def _resolve(schema: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
-def _compare(old: dict[str, Any], new: dict[str, Any], old_defs: dict[str, Any],
-             new_defs: dict[str, Any], path: str) -> list[str]:
+def _compare(
+    old: dict[str, Any],
+    new: dict[str, Any],
+    old_defs: dict[str, Any],
+    new_defs: dict[str, Any],
+    path: str,
+) -> list[str]:
     old, new = _resolve(old, old_defs), _resolve(new, new_defs)
     problems: list[str] = []
     if old.get("type") != new.get("type"):

@@ -19,8 +19,11 @@ ASYNCAPI_FILE = ROOT / "asyncapi.json"
 def json_schema(kind: EventKind) -> dict[str, Any]:
     """The JSON Schema of one kind's event data, with its public id."""
     schema = kind.data_model.model_json_schema(mode="serialization")
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": kind.dataschema,
-            **schema}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": kind.dataschema,
+        **schema,
+    }
 
 
 def asyncapi() -> dict[str, Any]:
@@ -39,21 +42,24 @@ def asyncapi() -> dict[str, Any]:
                 "contentType": CONTENT_TYPE,
                 "headers": {"$ref": "#/components/schemas/CloudEventHeaders"},
                 "payload": {"$ref": f"#/components/schemas/{kind.data_model.__name__}"},
-                "bindings": {"kafka": {"key": {"type": "string",
-                                               "description": "Aggregate id"}}},
+                "bindings": {"kafka": {"key": {"type": "string", "description": "Aggregate id"}}},
             }
             channel_messages[key] = {"$ref": f"#/components/messages/{key}"}
         channels[name] = {"address": kind.topic, "messages": channel_messages}
         operations[f"publish_{name}"] = {
-            "action": "send", "channel": {"$ref": f"#/channels/{name}"},
+            "action": "send",
+            "channel": {"$ref": f"#/channels/{name}"},
             "messages": [{"$ref": f"#/channels/{name}/messages/{m}"} for m in channel_messages],
         }
     return {
         "asyncapi": "3.0.0",
-        "info": {"title": "Tsunagu events", "version": "1.0.0",
-                 "description": "CloudEvents 1.0 in Kafka binary content mode. Each dead-letter "
-                 f"topic is the topic name plus `{topics.DEAD_LETTER_SUFFIX}`; agencies that "
-                 f"sync by Kafka read `{topics.AGENCY_TOPIC_PREFIX}<agency_id>`."},
+        "info": {
+            "title": "Tsunagu events",
+            "version": "1.0.0",
+            "description": "CloudEvents 1.0 in Kafka binary content mode. Each dead-letter "
+            f"topic is the topic name plus `{topics.DEAD_LETTER_SUFFIX}`; agencies that "
+            f"sync by Kafka read `{topics.AGENCY_TOPIC_PREFIX}<agency_id>`.",
+        },
         "defaultContentType": CONTENT_TYPE,
         "channels": channels,
         "operations": operations,
@@ -75,8 +81,11 @@ def _component_schemas() -> dict[str, Any]:
 def _headers_schema() -> dict[str, Any]:
     required = ["ce_specversion", "ce_id", "ce_source", "ce_type", "ce_time", "content-type"]
     optional = ["ce_subject", "ce_dataschema", "traceparent"]
-    return {"type": "object", "required": required,
-            "properties": {h: {"type": "string"} for h in required + optional}}
+    return {
+        "type": "object",
+        "required": required,
+        "properties": {h: {"type": "string"} for h in required + optional},
+    }
 
 
 def rendered() -> dict[Path, str]:

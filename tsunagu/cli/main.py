@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import typer
 
-from tsunagu.cli import stack
+from tsunagu.cli import audit, demo, stack
 
-COMMAND_MODULES = (stack,)
+COMMAND_MODULES = (stack, demo, audit)
 
 app = typer.Typer(
     name="tsunagu",

@@ -54,6 +54,9 @@ def up_command(
         console.print(Text(str(error), style="red"))
         console.print("Parts that did start keep running; stop them with `tsunagu down`.")
         raise typer.Exit(1) from error
+    except KeyboardInterrupt:
+        console.print("Interrupted; stop what did start with `tsunagu down`.")
+        raise typer.Exit(130) from None
     _print_summary(layout, with_services=not no_services)
     if demo:
         _demo(with_services=not no_services)

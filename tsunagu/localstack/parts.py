@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from rich.console import Console
 
-from tsunagu.localstack.errors import LocalStackError
+from tsunagu.localstack.errors import LocalStackError, StartupError
 from tsunagu.localstack.ferretdb import ensure_ferretdb, store_command
 from tsunagu.localstack.kafka import kafka_command, prepare_kafka
 from tsunagu.localstack.kafka_config import server_properties_path
@@ -76,6 +76,17 @@ def service_part(layout: StackLayout, name: str) -> Part:
     return Part(name, spec.port, base_url, probe, start, timeout=90.0)
 
 
+def check_ports(layout: StackLayout, parts: Sequence[Part]) -> None:
+    """Fail, naming them all, if ports of parts not running yet are taken by other programs."""
+    busy = [
+        f"{part.port} ({part.name})"
+        for part in parts
+        if live_record(layout.run, part.name) is None and port_in_use(HOST, part.port)
+    ]
+    if busy:
+        raise LocalStackError(f"ports used by programs not started here: {', '.join(busy)}")
+
+
 def _begin(layout: StackLayout, part: Part) -> tuple[ProcessHandle, bool]:
     """Reuse the running process of ``part`` or start it; tell whether it is new."""
     record = live_record(layout.run, part.name)
@@ -103,14 +114,20 @@ def _finish(layout: StackLayout, part: Part, handle: ProcessHandle, console: Con
 
 
 def launch(layout: StackLayout, parts: Sequence[Part], console: Console) -> list[ProcessHandle]:
-    """Start ``parts`` together, then wait until each one is ready."""
+    """Start ``parts`` together, then wait until each one is ready (reporting every failure)."""
     handles = []
     for part in parts:
         handle, new = _begin(layout, part)
         handles.append(handle)
         console.print(f"{part.name}: {'started' if new else 'already running'} (pid {handle.pid})")
+    failures = []
     for part, handle in zip(parts, handles, strict=True):
-        _finish(layout, part, handle, console)
+        try:
+            _finish(layout, part, handle, console)
+        except StartupError as error:
+            failures.append(str(error))
+    if failures:
+        raise StartupError("\n\n".join(failures))
     return handles
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PROC = Path("/proc")
+START_BANNER = "===== tsunagu: starting"
 
 
 @dataclass
@@ -38,6 +39,8 @@ def spawn(
     """Start ``command`` detached, in a new session, appending its output to ``log_path``."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("ab") as log:
+        log.write(f"{START_BANNER} {name} at {time.strftime('%Y-%m-%d %H:%M:%S')}\n".encode())
+        log.flush()
         popen = subprocess.Popen(
             list(command),
             stdin=subprocess.DEVNULL,
@@ -129,7 +132,7 @@ def stop(handle: ProcessHandle, timeout: float = 15.0) -> None:
 
 
 def log_tail(path: Path, lines: int = 25) -> str:
-    """Return the last ``lines`` lines of a log file (empty if it does not exist)."""
+    """Return the last ``lines`` lines a log file got since its process last started."""
     try:
         with path.open("rb") as log:
             log.seek(0, os.SEEK_END)
@@ -137,6 +140,8 @@ def log_tail(path: Path, lines: int = 25) -> str:
             data = log.read().decode(errors="replace")
     except OSError:
         return ""
+    if START_BANNER in data:
+        data = data.rsplit(START_BANNER, 1)[1].partition("\n")[2]
     return "\n".join(data.splitlines()[-lines:])
 
 

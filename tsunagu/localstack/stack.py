@@ -12,6 +12,7 @@ from tsunagu.localstack.parts import (
     KAFKA,
     STORE,
     Part,
+    check_ports,
     kafka_part,
     launch,
     service_part,
@@ -51,10 +52,11 @@ def all_parts(layout: StackLayout, console: Console) -> list[Part]:
 
 def up(layout: StackLayout, console: Console, *, services: bool = True) -> list[ProcessHandle]:
     """Start (or reuse) the store and Kafka, then the services; wait until all are ready."""
-    handles = launch(layout, infrastructure_parts(layout, console), console)
-    if services:
-        handles += launch(layout, service_parts(layout), console)
-    return handles
+    infrastructure = infrastructure_parts(layout, console)
+    apps = service_parts(layout) if services else []
+    check_ports(layout, infrastructure + apps)
+    handles = launch(layout, infrastructure, console)
+    return handles + launch(layout, apps, console)
 
 
 def shutdown_order(layout: StackLayout) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import structlog
@@ -42,13 +42,17 @@ async def _raw_body(msg: StreamMessage[Any]) -> bytes:
 def subscribe(
     broker: KafkaBroker,
     *,
-    topic: str,
+    topic: str | Sequence[str],
     group_id: str,
     handler: EventHandler,
     max_attempts: int = 5,
     backoff_seconds: float = 0.2,
 ) -> None:
-    """Register `handler` for every event on `topic`, idempotence being the handler's duty."""
+    """Register `handler` for every event on `topic`, idempotence being the handler's duty.
+
+    Several topics given at once share one consumer, so the group rebalances only once.
+    """
+    topics = (topic,) if isinstance(topic, str) else tuple(topic)
 
     async def on_record(message: KafkaMessage) -> None:
         record = message.raw_message
@@ -85,7 +89,7 @@ def subscribe(
             )
 
     broker.subscriber(
-        topic,
+        *topics,
         group_id=group_id,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,

@@ -1,0 +1,37 @@
+# Everyday commands. uv is installed on first use if it is missing.
+SHELL := /bin/bash
+UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+
+.PHONY: help uv sync run down status lint test
+
+help:
+	@echo "make run     start Kafka, the document store and the services, then run the demo"
+	@echo "make down    stop everything make run started"
+	@echo "make status  show what runs and whether it is ready"
+	@echo "make lint    ruff and mypy"
+	@echo "make test    lint, then the test suite"
+
+uv:
+	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
+		|| python3 -m pip install --user uv \
+		|| python3 -m pip install --user --break-system-packages uv
+
+sync: uv
+	$(UV) sync --frozen
+
+run: sync
+	$(UV) run --frozen tsunagu up --demo
+
+down: uv
+	$(UV) run --frozen tsunagu down
+
+status: uv
+	$(UV) run --frozen tsunagu status
+
+lint: sync
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen mypy
+
+test: lint
+	$(UV) run --frozen pytest

@@ -1,0 +1,1 @@
+"""The audit service: a hash-chained, verifiable record of every event in the network."""

@@ -1,0 +1,1 @@
+"""How the audit service meets the world: the store, Kafka and HTTP."""

@@ -1,0 +1,44 @@
+"""The canonical JSON encoding that every digest and hash of the audit log is computed over.
+
+Sorted keys, no insignificant whitespace, UTF-8, no NaN or infinities, and times as RFC 3339
+UTC strings with microseconds (a fixed width, so that they also sort as text).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+
+def rfc3339(moment: datetime) -> str:
+    """Format a time as RFC 3339 in UTC with microseconds, e.g. 2026-01-02T03:04:05.000000Z."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _encode_other(value: object) -> str:
+    """Encode the values plain JSON does not know; refuse the rest."""
+    if isinstance(value, datetime):
+        return rfc3339(value)
+    raise TypeError(f"{type(value).__name__} has no canonical JSON form")
+
+
+def canonical_json(value: Any) -> bytes:
+    """Encode a value as canonical JSON bytes."""
+    text = json.dumps(
+        value,
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        allow_nan=False,
+        default=_encode_other,
+    )
+    return text.encode("utf-8")
+
+
+def digest(value: Any) -> str:
+    """SHA-256 hex digest of a value's canonical JSON."""
+    return hashlib.sha256(canonical_json(value)).hexdigest()

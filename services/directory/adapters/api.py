@@ -1,0 +1,161 @@
+"""The directory's HTTP API: thin routes that translate, call one use case and answer."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
+
+from tsunagu.web import Problem, problem_responses
+
+from ..use_cases import AgencyDirectory
+from .api_models import (
+    AgencyList,
+    AgencyRegistration,
+    AgencyRevision,
+    AgencyView,
+    CodeList,
+    CodeView,
+)
+from .http_errors import DirectoryRoute
+
+
+def the_directory(request: Request) -> AgencyDirectory:
+    """The use cases the composition root put on the app."""
+    directory: AgencyDirectory = request.app.state.directory
+    return directory
+
+
+Directory = Annotated[AgencyDirectory, Depends(the_directory)]
+Traceparent = Annotated[
+    str | None, Header(alias="traceparent", description="W3C trace context to continue.")
+]
+IfMatch = Annotated[
+    str | None,
+    Header(alias="If-Match", description='The version last seen, as its ETag (e.g. "3").'),
+]
+
+TRACEPARENT = re.compile(r"[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
+
+agencies = APIRouter(prefix="/v1/agencies", tags=["agencies"], route_class=DirectoryRoute)
+taxonomy = APIRouter(prefix="/v1", tags=["taxonomy"])
+
+
+def expected_version(if_match: str | None) -> int | None:
+    """The version named by an If-Match header; None for no header or `*`."""
+    if if_match is None or if_match.strip() == "*":
+        return None
+    tag = if_match.strip().removeprefix("W/").strip('"')
+    if not tag.isdigit():
+        raise Problem(400, 'If-Match must be a version ETag such as "3"', kind="bad-if-match")
+    return int(tag)
+
+
+def continued_trace(traceparent: str | None) -> str | None:
+    """The caller's W3C trace context if well formed; None starts a new trace."""
+    if traceparent is not None and TRACEPARENT.fullmatch(traceparent.strip()):
+        return traceparent.strip()
+    return None
+
+
+def with_etag(response: Response, view: AgencyView) -> AgencyView:
+    """Set the ETag (the version) of an agency answer."""
+    response.headers["ETag"] = f'"{view.version}"'
+    return view
+
+
+@agencies.post("", status_code=201, response_model=AgencyView, responses=problem_responses(422))
+async def register_agency(
+    body: AgencyRegistration,
+    response: Response,
+    directory: Directory,
+    traceparent: Traceparent = None,
+) -> AgencyView:
+    """Register an agency; it gets an id and version 1, and is announced on Kafka."""
+    agency = await directory.register(body, traceparent=continued_trace(traceparent))
+    response.headers["Location"] = f"{agencies.prefix}/{agency.id}"
+    return with_etag(response, AgencyView.of(agency))
+
+
+@agencies.get("", response_model=AgencyList, responses=problem_responses(422))
+async def search_agencies(
+    directory: Directory,
+    category: Annotated[str | None, Query(description="Category code.")] = None,
+    area: Annotated[str | None, Query(description="Area code; city-wide services too.")] = None,
+    accepting: Annotated[bool | None, Query(description="Accepting referrals.")] = None,
+    q: Annotated[
+        str | None, Query(max_length=200, description="Text in names, descriptions.")
+    ] = None,
+    include_inactive: bool = False,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query(description="`next_cursor` of the last page.")] = None,
+) -> AgencyList:
+    """Agencies with one service matching every criterion given, in id order."""
+    page = await directory.search(
+        category=category,
+        area=area,
+        accepting=accepting,
+        text=q,
+        include_inactive=include_inactive,
+        limit=limit,
+        cursor=cursor,
+    )
+    items = [AgencyView.of(a) for a in page.items]
+    return AgencyList(items=items, next_cursor=page.next_cursor)
+
+
+@agencies.get("/{agency_id}", response_model=AgencyView, responses=problem_responses(404))
+async def get_agency(agency_id: str, response: Response, directory: Directory) -> AgencyView:
+    """One agency, active or deactivated; its version is the ETag."""
+    return with_etag(response, AgencyView.of(await directory.get(agency_id)))
+
+
+@agencies.patch(
+    "/{agency_id}", response_model=AgencyView, responses=problem_responses(404, 409, 412, 422)
+)
+async def revise_agency(
+    agency_id: str,
+    body: AgencyRevision,
+    response: Response,
+    directory: Directory,
+    if_match: IfMatch = None,
+    traceparent: Traceparent = None,
+) -> AgencyView:
+    """Change the fields given; a stale If-Match gets 412, a concurrent change 409."""
+    agency = await directory.revise(
+        agency_id,
+        body.changes(),
+        if_match=expected_version(if_match),
+        traceparent=continued_trace(traceparent),
+    )
+    return with_etag(response, AgencyView.of(agency))
+
+
+@agencies.delete(
+    "/{agency_id}", response_model=AgencyView, responses=problem_responses(404, 409, 412)
+)
+async def deactivate_agency(
+    agency_id: str,
+    response: Response,
+    directory: Directory,
+    if_match: IfMatch = None,
+    traceparent: Traceparent = None,
+) -> AgencyView:
+    """Deactivate an agency: referrals to it are refused afterwards; its history is kept."""
+    agency = await directory.deactivate(
+        agency_id, if_match=expected_version(if_match), traceparent=continued_trace(traceparent)
+    )
+    return with_etag(response, AgencyView.of(agency))
+
+
+@taxonomy.get("/categories", response_model=CodeList)
+async def list_categories(directory: Directory) -> CodeList:
+    """Every category of need, with Japanese and English labels."""
+    return CodeList(items=[CodeView.of(c) for c in directory.taxonomy.categories])
+
+
+@taxonomy.get("/areas", response_model=CodeList)
+async def list_areas(directory: Directory) -> CodeList:
+    """Every area of the city, with Japanese and English labels."""
+    return CodeList(items=[CodeView.of(a) for a in directory.taxonomy.areas])

@@ -1,0 +1,89 @@
+"""Request and response bodies of the directory's HTTP API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from tsunagu_schemas import AgencyKind, DeliveryPreferences, ServiceEntry
+
+from ..domain import Agency, AgencyProfile, Contact, TaxonomyCode
+
+REQUIRED_WHEN_GIVEN = ("name", "kind", "services", "contacts", "delivery")
+
+
+class AgencyRegistration(AgencyProfile):
+    """Body of a registration: the agency's profile."""
+
+
+class AgencyRevision(BaseModel):
+    """Body of a revision: only the fields given are changed; lists are replaced whole."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    kind: AgencyKind | None = None
+    description: str | None = Field(default=None, max_length=4000)
+    services: list[ServiceEntry] | None = Field(default=None, min_length=1)
+    contacts: list[Contact] | None = None
+    delivery: DeliveryPreferences | None = None
+
+    @field_validator(*REQUIRED_WHEN_GIVEN, mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("may be omitted, but not null")
+        return value
+
+    def changes(self) -> dict[str, Any]:
+        """The fields the caller gave, ready for the domain."""
+        return {f: getattr(self, f) for f in self.model_fields_set}
+
+
+class AgencyView(BaseModel):
+    """An agency as the directory shows it."""
+
+    id: str = Field(examples=["agc_3f9a0c12d4e5"])
+    version: int = Field(description="Increments on each change; also the ETag.")
+    active: bool
+    name: str
+    kind: AgencyKind
+    description: str | None
+    services: list[ServiceEntry]
+    contacts: list[Contact]
+    delivery: DeliveryPreferences
+    registered_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, agency: Agency) -> AgencyView:
+        """The view of a domain agency."""
+        return cls.model_validate(agency.model_dump())
+
+
+class AgencyList(BaseModel):
+    """One page of agencies."""
+
+    items: list[AgencyView]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page.")
+
+
+class CodeView(BaseModel):
+    """A taxonomy code with its labels."""
+
+    code: str
+    label_ja: str
+    label_en: str
+
+    @classmethod
+    def of(cls, code: TaxonomyCode) -> CodeView:
+        """The view of a taxonomy code."""
+        return cls(code=code.code, label_ja=code.label_ja, label_en=code.label_en)
+
+
+class CodeList(BaseModel):
+    """Every code of one taxonomy list."""
+
+    items: list[CodeView]

@@ -1,0 +1,59 @@
+"""How the directory's HTTP API answers domain errors: RFC 9457 problems."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.routing import APIRoute
+
+from tsunagu.web import Problem
+
+from ..domain import (
+    AgencyInactive,
+    AgencyNotFound,
+    ConcurrentUpdate,
+    DirectoryError,
+    UnknownCodes,
+    VersionMismatch,
+)
+
+
+def problem_of(exc: DirectoryError) -> Problem:
+    """The HTTP answer to a domain error."""
+    if isinstance(exc, UnknownCodes):
+        errors = [
+            {
+                "field": u.field if u.field.startswith("query.") else f"body.{u.field}",
+                "message": f"unknown {u.kind} code {u.code!r}",
+                "type": "unknown_code",
+            }
+            for u in exc.unknown
+        ]
+        return Problem(422, str(exc), kind="unknown-code", title="Unknown code", errors=errors)
+    if isinstance(exc, AgencyNotFound):
+        return Problem(404, str(exc), kind="agency-not-found")
+    if isinstance(exc, VersionMismatch):
+        return Problem(412, str(exc), kind="stale-version", current_version=exc.current)
+    if isinstance(exc, ConcurrentUpdate):
+        return Problem(409, str(exc), kind="concurrent-update")
+    if isinstance(exc, AgencyInactive):
+        return Problem(409, str(exc), kind="agency-inactive")
+    return Problem(400, str(exc), kind="directory-error")
+
+
+class DirectoryRoute(APIRoute):
+    """A route whose domain errors become problem+json answers."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        """Wrap the handler so that DirectoryError is answered as a Problem."""
+        handler = super().get_route_handler()
+
+        async def answer(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except DirectoryError as exc:
+                raise problem_of(exc) from exc
+
+        return answer

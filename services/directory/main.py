@@ -1,0 +1,77 @@
+"""Composition root: builds the store client, broker, repository, relay and the app."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from tsunagu import store
+from tsunagu.messaging import make_broker
+from tsunagu.outbox import OutboxRelay
+from tsunagu.web import create_app as create_service_app
+
+from .adapters.api import agencies, taxonomy
+from .adapters.mongo import SERVICE, MongoAgencyRepository
+from .adapters.taxonomy_files import load_taxonomy
+from .settings import DirectorySettings
+from .use_cases import AgencyDirectory
+
+KAFKA_PING_SECONDS = 3.0
+
+
+class KafkaUnreachable(ConnectionError):
+    """The broker did not answer a ping."""
+
+
+def create_app(settings: DirectorySettings) -> FastAPI:
+    """Build the directory service; nothing connects until the lifespan starts."""
+    client = store.make_client(settings.mongo_url)
+    collection = client[settings.database]["agencies"]
+    broker = make_broker(settings, service=SERVICE)
+    write_lock = asyncio.Lock()
+    repository = MongoAgencyRepository(collection, write_lock=write_lock)
+    relay = OutboxRelay(
+        collection=collection,
+        broker=broker,
+        poll_seconds=settings.relay_poll_seconds,
+        write_lock=write_lock,
+    )
+    directory = AgencyDirectory(
+        agencies=repository,
+        relay=relay,
+        taxonomy=load_taxonomy(
+            categories_file=settings.categories_file, areas_file=settings.areas_file
+        ),
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await repository.ensure_indexes()
+        await broker.start()
+        await relay.start()
+        try:
+            yield
+        finally:
+            await relay.stop()
+            await broker.stop()
+            await client.close()
+
+    async def kafka_ready() -> None:
+        if not await broker.ping(KAFKA_PING_SECONDS):
+            raise KafkaUnreachable(settings.kafka_bootstrap_servers)
+
+    async def store_ready() -> None:
+        await store.ping(client)
+
+    app = create_service_app(
+        title="Tsunagu directory",
+        description="The agencies of the network, the services they offer, where and to whom.",
+        lifespan=lifespan,
+        routers=[agencies, taxonomy],
+        readiness={"store": store_ready, "kafka": kafka_ready},
+    )
+    app.state.directory = directory
+    return app

@@ -1,0 +1,30 @@
+"""The directory's settings: `TSUNAGU_DIRECTORY_*` plus the common `TSUNAGU_*` endpoints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from tsunagu.settings import ServiceSettings
+
+TAXONOMY_DIR = Path(__file__).parent / "taxonomy"
+
+
+class DirectorySettings(ServiceSettings):
+    """Settings of the directory service."""
+
+    model_config = SettingsConfigDict(env_prefix="TSUNAGU_DIRECTORY_")
+
+    port: int = 8001
+    database: str = "tsunagu_directory"
+    consumer_group: str = "tsunagu-directory"
+    categories_file: Path = Field(
+        default=TAXONOMY_DIR / "categories.json",
+        description="JSON list of {code, label_ja, label_en}: the categories of need.",
+    )
+    areas_file: Path = Field(
+        default=TAXONOMY_DIR / "areas.json",
+        description="JSON list of {code, label_ja, label_en, covers_all?}: the city's areas.",
+    )

@@ -1,0 +1,1 @@
+"""Adapters of the notifications service: store, channels, HTTP routes, Kafka handlers."""

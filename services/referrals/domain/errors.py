@@ -1,0 +1,37 @@
+"""What the domain refuses, in its own words; the edges map these to HTTP answers."""
+
+from __future__ import annotations
+
+
+class ReferralError(Exception):
+    """Base of every refusal the referral domain raises."""
+
+
+class TransitionNotAllowed(ReferralError):
+    """The action is not possible in the referral's current status."""
+
+    def __init__(self, *, action: str, status: str, allowed: list[str]) -> None:
+        shown = ", ".join(allowed) or "none (the referral is finished)"
+        super().__init__(f"cannot {action} a referral that is {status}; allowed now: {shown}")
+        self.action = action
+        self.status = status
+        self.allowed = allowed
+
+
+class ActorNotPermitted(ReferralError):
+    """The action is possible now, but only for another agency."""
+
+    def __init__(self, *, action: str, role: str, agency_id: str) -> None:
+        super().__init__(f"only the {role} agency ({agency_id}) may {action} this referral")
+        self.action = action
+        self.role = role
+        self.agency_id = agency_id
+
+
+class ReferralRefused(ReferralError):
+    """The request is well-formed but breaks a rule: no valid target or legal basis."""
+
+    def __init__(self, reason: str, *, field: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.field = field

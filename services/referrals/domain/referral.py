@@ -1,0 +1,175 @@
+"""The Referral aggregate: one person's journey through the network, leg by leg."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from tsunagu_schemas import (
+    CancelReason,
+    CloseOutcome,
+    DeclineReason,
+    ReferralEventData,
+    ReferralStatus,
+    Urgency,
+)
+from tsunagu_schemas import referral as types
+
+from .agency import Agency, check_target
+from .basis import LegalBasis, check_basis
+from .errors import ActorNotPermitted, ReferralRefused
+from .events import ReferralEvent
+from .leg import Leg
+from .lifecycle import Action, Role, allowed_actions, rule_for
+from .requests import Handoff
+from .subject import Subject
+
+
+class Referral(BaseModel):
+    """A referral: who holds it, who is asked, every leg so far, and the person's data."""
+
+    id: str
+    version: int
+    status: ReferralStatus
+    holder_agency_id: str
+    current_leg: int
+    legs: list[Leg]
+    needs: list[str]
+    urgency: Urgency
+    subject: Subject
+    basis: LegalBasis
+    note: str | None = None
+    outcome: CloseOutcome | None = None
+    outcome_comment: str | None = None
+    followers: list[str] = Field(default_factory=list)
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def leg(self) -> Leg:
+        """The current leg."""
+        return self.legs[self.current_leg - 1]
+
+    @property
+    def parties(self) -> list[str]:
+        """Every agency in any leg, plus followers, each once, in order of appearance."""
+        seen: dict[str, None] = {}
+        for leg in self.legs:
+            seen.setdefault(leg.from_agency_id)
+            seen.setdefault(leg.to_agency_id)
+        for follower in self.followers:
+            seen.setdefault(follower)
+        return list(seen)
+
+    def is_party(self, agency_id: str) -> bool:
+        """Whether the agency is or was party to this referral."""
+        return agency_id in self.parties
+
+    def allowed_actions(self) -> list[Action]:
+        """The actions possible in the current status."""
+        return allowed_actions(self.status)
+
+    def accept(self, *, actor: str, now: datetime) -> ReferralEvent:
+        """The asked agency accepts: it becomes the holder; the former may keep following."""
+        self._authorise(Action.ACCEPT, actor)
+        leg = self.leg
+        leg.status, leg.responded_at = ReferralStatus.ACCEPTED, now
+        if leg.keep_following and leg.from_agency_id not in self.followers:
+            self.followers.append(leg.from_agency_id)
+        self.holder_agency_id = leg.to_agency_id
+        self.status = ReferralStatus.ACCEPTED
+        return self._changed(types.REFERRAL_ACCEPTED, actor=actor, now=now)
+
+    def decline(
+        self, *, actor: str, reason: DeclineReason, comment: str | None, now: datetime
+    ) -> ReferralEvent:
+        """The asked agency declines: the holder keeps the case and must route or close it."""
+        self._authorise(Action.DECLINE, actor)
+        leg = self.leg
+        leg.status, leg.responded_at = ReferralStatus.DECLINED, now
+        leg.reason, leg.comment = reason.value, comment
+        self.status = ReferralStatus.DECLINED
+        return self._changed(types.REFERRAL_DECLINED, actor=actor, now=now, reason=reason)
+
+    def handoff(
+        self, *, actor: str, request: Handoff, target: Agency | None, now: datetime
+    ) -> ReferralEvent:
+        """The holder asks another agency; it stays the holder until that agency accepts."""
+        self._authorise(Action.HANDOFF, actor)
+        needs = request.needs or self.needs
+        if request.to_agency_id == self.holder_agency_id:
+            raise ReferralRefused("a referral cannot be handed to its holder", field="to_agency_id")
+        check_target(target, agency_id=request.to_agency_id, needs=needs, field="to_agency_id")
+        # Without a basis of its own, the referral's basis must already cover the new agency.
+        basis = request.basis or self.basis
+        check_basis(basis, receiving_agency_id=request.to_agency_id, now=now, field="basis")
+        self.legs.append(
+            Leg(
+                number=len(self.legs) + 1,
+                from_agency_id=self.holder_agency_id,
+                to_agency_id=request.to_agency_id,
+                needs=needs,
+                status=ReferralStatus.REQUESTED,
+                requested_at=now,
+                reason=request.reason.value,
+                keep_following=request.keep_following,
+                basis=basis,
+            )
+        )
+        self.current_leg, self.basis = len(self.legs), basis
+        self.status = ReferralStatus.REQUESTED
+        return self._changed(types.REFERRAL_HANDED_OFF, actor=actor, now=now, reason=request.reason)
+
+    def close(
+        self, *, actor: str, outcome: CloseOutcome, comment: str | None, now: datetime
+    ) -> ReferralEvent:
+        """The holder ends the journey with an outcome."""
+        self._authorise(Action.CLOSE, actor)
+        self.outcome, self.outcome_comment = outcome, comment
+        self.status = ReferralStatus.CLOSED
+        return self._changed(types.REFERRAL_CLOSED, actor=actor, now=now)
+
+    def cancel(self, *, actor: str, reason: CancelReason, now: datetime) -> ReferralEvent:
+        """The holder withdraws the request before it is accepted."""
+        self._authorise(Action.CANCEL, actor)
+        leg = self.leg
+        leg.status, leg.responded_at, leg.reason = ReferralStatus.CANCELLED, now, reason.value
+        self.status = ReferralStatus.CANCELLED
+        return self._changed(types.REFERRAL_CANCELLED, actor=actor, now=now, reason=reason)
+
+    def who_may(self, action: Action) -> tuple[Role, str]:
+        """The role and agency that may take `action` now (409 when no one may)."""
+        role = rule_for(self.status, action).role
+        return role, self.holder_agency_id if role is Role.HOLDER else self.leg.to_agency_id
+
+    def _authorise(self, action: Action, actor: str) -> None:
+        role, agency_id = self.who_may(action)
+        if actor != agency_id:
+            raise ActorNotPermitted(action=action.value, role=role.value, agency_id=agency_id)
+
+    def _changed(
+        self, event_type: str, *, actor: str, now: datetime, reason: str | None = None
+    ) -> ReferralEvent:
+        self.version += 1
+        self.updated_at = now
+        return ReferralEvent(event_type, self.event_data(actor=actor, now=now, reason=reason))
+
+    def event_data(self, *, actor: str, now: datetime, reason: str | None) -> ReferralEventData:
+        """What an event says of this referral now: ids, agencies, needs, states only."""
+        leg = self.leg
+        return ReferralEventData(
+            referral_id=self.id,
+            version=self.version,
+            leg=leg.number,
+            from_agency_id=leg.from_agency_id,
+            to_agency_id=leg.to_agency_id,
+            needs=leg.needs,
+            urgency=self.urgency,
+            status=self.status,
+            reason=str(reason) if reason is not None else None,
+            outcome=self.outcome,
+            actor_agency_id=actor,
+            parties=self.parties,
+            occurred_at=now,
+        )

@@ -1,0 +1,17 @@
+"""The person referred: personal data that never leaves the service in an event or a log."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Subject(BaseModel):
+    """The person referred: personal data, shown only to agencies party to the referral."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    display_name: str = Field(min_length=1, max_length=200)
+    contact: str | None = Field(default=None, max_length=200)
+    birth_year: int | None = Field(default=None, ge=1900, le=2100)
+    languages: list[str] = Field(default_factory=list, description="BCP 47 tags.")
+    area: str | None = Field(default=None, description="Area code where the person lives.")

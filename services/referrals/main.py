@@ -1,0 +1,64 @@
+"""Composition root: builds the store client, broker, repositories and relay, and the app."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from tsunagu.messaging import make_broker
+from tsunagu.outbox import OutboxRelay
+from tsunagu.store import make_client, ping
+from tsunagu.web import create_app as create_service_app
+
+from .adapters import api, transitions
+from .adapters.agency_store import MongoAgencies
+from .adapters.clock import SystemClock
+from .adapters.referral_store import CHANGES, SERVICE, MongoReferrals
+from .adapters.subscribers import subscribe_to_directory
+from .ports import Clock, Ports
+from .settings import ReferralsSettings
+
+
+def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> FastAPI:
+    """The referrals service, wired to its store and Kafka; nothing connects until startup."""
+    client = make_client(settings.mongo_url)
+    database = client[settings.database]
+    broker = make_broker(settings, service=SERVICE)
+    relay = OutboxRelay(
+        collection=database[CHANGES], broker=broker, poll_seconds=settings.relay_poll_seconds
+    )
+    referrals = MongoReferrals(database=database, on_write=relay.notify)
+    agencies = MongoAgencies(collection=database["agencies"])
+    ports = Ports(referrals=referrals, agencies=agencies, clock=clock or SystemClock())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await referrals.ensure_indexes()
+        subscribe_to_directory(broker, ports=ports, settings=settings)
+        await broker.start()
+        await relay.start()
+        try:
+            yield
+        finally:
+            await relay.stop()
+            await broker.stop()
+            await client.close()
+
+    async def kafka_ready() -> None:
+        if not await broker.ping(settings.broker_ping_seconds):
+            raise ConnectionError("Kafka did not answer")
+
+    async def store_ready() -> None:
+        await ping(client)
+
+    app = create_service_app(
+        title="Tsunagu referrals",
+        description="Referrals and handoffs of a person between the network's agencies.",
+        lifespan=lifespan,
+        routers=[api.router, transitions.router],
+        readiness={"store": store_ready, "kafka": kafka_ready},
+    )
+    app.state.ports = ports
+    return app

@@ -1,0 +1,77 @@
+"""The whole system as processes: the four services on free ports, on the real infrastructure."""
+
+from __future__ import annotations
+
+import socket
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.webhook_receiver import WebhookReceiver
+from tests.infra import Endpoints
+from tsunagu.localstack.processes import ProcessHandle, handle_alive, stop
+from tsunagu.localstack.services import (
+    SERVICES,
+    service_env,
+    start_service,
+    wait_service_ready,
+)
+
+
+@dataclass(frozen=True)
+class System:
+    """Base URLs of the running services, and the infrastructure they use."""
+
+    urls: dict[str, str]
+    endpoints: Endpoints
+    run_id: str
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def system(endpoints: Endpoints, tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
+    """Start directory, referrals, notifications and audit as processes; stop them after."""
+    run_id = uuid.uuid4().hex[:8]
+    logs: Path = tmp_path_factory.mktemp("service-logs")
+    handles: list[ProcessHandle] = []
+    urls: dict[str, str] = {}
+    try:
+        for spec in SERVICES:
+            port = _free_port()
+            env = service_env(
+                spec.name,
+                kafka_bootstrap_servers=endpoints.kafka_bootstrap_servers,
+                mongo_url=endpoints.mongo_url,
+                port=port,
+                database=f"e2e_{spec.name}_{run_id}",
+            )
+            env[f"{spec.env_prefix}CONSUMER_GROUP"] = f"e2e-{spec.name}-{run_id}"
+            handle = start_service(spec.name, env, logs / f"{spec.name}.log")
+            handles.append(handle)
+            urls[spec.name] = spec.base_url(port)
+        for handle in handles:
+            wait_service_ready(handle, urls[handle.name], timeout=90)
+        yield System(urls=urls, endpoints=endpoints, run_id=run_id)
+    finally:
+        for handle in reversed(handles):
+            stop(handle)
+        assert not [h.name for h in handles if handle_alive(h)], "a service survived its stop"
+
+
+@pytest.fixture
+async def webhook_receiver() -> AsyncIterator[WebhookReceiver]:
+    """A local HTTP endpoint that records every webhook delivered to it."""
+    receiver = WebhookReceiver(port=_free_port())
+    await receiver.start()
+    try:
+        yield receiver
+    finally:
+        await receiver.stop()

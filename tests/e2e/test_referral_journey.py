@@ -1,0 +1,250 @@
+"""One person's referral walked through the whole network, through public HTTP APIs only."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from cloudevents.core.bindings import kafka as ce_kafka
+
+from tests.e2e.conftest import System
+from tests.e2e.webhook_receiver import WebhookReceiver
+from tests.integration.harness import collect, eventually
+from tsunagu_schemas import topics
+
+SUBJECT = {"display_name": "山田 花子", "contact": "090-1234-5678", "birth_year": 1987}
+PERSONAL = ("山田", "花子", "090-1234-5678", "Lives alone")
+
+
+def _agency(name: str, category: str, webhook: str, *, kafka: bool) -> dict[str, Any]:
+    return {
+        "name": name,
+        "kind": "npo",
+        "services": [
+            {
+                "name": f"{name} support",
+                "categories": [category],
+                "areas": ["citywide"],
+                "accepting_referrals": True,
+            }
+        ],
+        "contacts": [{"name": "Sato Ichiro", "role": "coordinator"}],
+        "delivery": {"webhook_url": webhook, "kafka": kafka},
+    }
+
+
+async def _register(http: httpx.AsyncClient, system: System, body: dict[str, Any]) -> str:
+    response = await http.post(f"{system.urls['directory']}/v1/agencies", json=body)
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+async def _act(
+    http: httpx.AsyncClient,
+    url: str,
+    agency: str,
+    body: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    response = await http.post(url, json=body or {}, headers={"X-Tsunagu-Agency": agency})
+    assert response.status_code in (200, 201), response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+async def _create_referral(http: httpx.AsyncClient, system: System, a: str, b: str) -> str:
+    now = datetime.now(UTC)
+    body = {
+        "from_agency_id": a,
+        "to_agency_id": b,
+        "needs": ["food"],
+        "urgency": "urgent",
+        "subject": SUBJECT,
+        "note": "Lives alone; asked for help with meals.",
+        "basis": {
+            "kind": "consent",
+            "given_by": "subject",
+            "scope": "network",
+            "obtained_at": now.isoformat(),
+            "expires_at": (now + timedelta(days=90)).isoformat(),
+        },
+    }
+
+    async def attempt() -> dict[str, Any] | None:
+        # The referrals service learns of new agencies from directory events: wait for them.
+        response = await http.post(
+            f"{system.urls['referrals']}/v1/referrals", json=body, headers={"X-Tsunagu-Agency": a}
+        )
+        assert response.status_code in (201, 422), response.text
+        return response.json() if response.status_code == 201 else None
+
+    created = await eventually(attempt, timeout=60, interval=0.5)
+    assert created["status"] == "requested"
+    return str(created["id"])
+
+
+async def _walk_the_journey(
+    http: httpx.AsyncClient,
+    system: System,
+    a: str,
+    b: str,
+    c: str,
+) -> tuple[str, dict[str, Any]]:
+    referral_id = await _create_referral(http, system, a, b)
+    base = f"{system.urls['referrals']}/v1/referrals/{referral_id}"
+    await _act(http, f"{base}/accept", b)
+    await _act(
+        http,
+        f"{base}/handoff",
+        b,
+        {
+            "to_agency_id": c,
+            "needs": ["livelihood"],
+            "reason": "needs_other_support",
+            "keep_following": True,
+        },
+    )
+    await _act(http, f"{base}/accept", c)
+    final = await _act(http, f"{base}/close", c, {"outcome": "resolved"})
+    return referral_id, final
+
+
+def _records_for(records: list[Any], referral_id: str) -> list[Any]:
+    return [r for r in records if r.key == referral_id.encode()]
+
+
+async def test_a_referral_walks_accept_handoff_accept_close_across_all_services(
+    system: System,
+    webhook_receiver: WebhookReceiver,
+) -> None:
+    bootstrap = system.endpoints.kafka_bootstrap_servers
+    async with httpx.AsyncClient(timeout=20) as http:
+        a = await _register(
+            http,
+            system,
+            _agency("Hotline", "suicide_prevention", webhook_receiver.url + "/a", kafka=False),
+        )
+        b = await _register(
+            http, system, _agency("Food bank", "food", webhook_receiver.url + "/b", kafka=True)
+        )
+        c = await _register(
+            http,
+            system,
+            _agency("Welfare office", "livelihood", webhook_receiver.url + "/c", kafka=False),
+        )
+        referral_id, final = await _walk_the_journey(http, system, a, b, c)
+
+        assert final["status"] == "closed"
+        assert final["outcome"] == "resolved"
+        legs = [
+            (leg["from_agency_id"], leg["to_agency_id"], leg["status"]) for leg in final["legs"]
+        ]
+        assert legs == [(a, b, "accepted"), (b, c, "accepted")]
+
+        events = await collect(
+            bootstrap,
+            topics.REFERRAL_EVENTS,
+            timeout=30,
+            until=lambda rs: len(_records_for(rs, referral_id)) >= 5,
+        )
+        mine = _records_for(events, referral_id)
+        types = [dict(r.headers)["ce_type"].decode() for r in mine]
+        assert types == [
+            "tsunagu.referral.created",
+            "tsunagu.referral.accepted",
+            "tsunagu.referral.handed_off",
+            "tsunagu.referral.accepted",
+            "tsunagu.referral.closed",
+        ]
+        event_ids = [dict(r.headers)["ce_id"].decode() for r in mine]
+        expected_inbox = Counter(p for r in mine for p in json.loads(r.value)["parties"])
+
+        await _assert_inboxes(http, system, expected_inbox, event_ids)
+        await _assert_webhooks(
+            http, system, webhook_receiver, expected_inbox, {"/a": a, "/b": b, "/c": c}
+        )
+        await _assert_audit(http, system, referral_id, event_ids)
+    await _assert_topics_hold_cloudevents_without_personal_data(bootstrap, b, referral_id)
+
+
+async def _assert_inboxes(
+    http: httpx.AsyncClient, system: System, expected: Counter[str], event_ids: list[str]
+) -> None:
+    for agency, count in expected.items():
+        url = f"{system.urls['notifications']}/v1/agencies/{agency}/inbox?limit=100"
+
+        async def inbox(agency: str = agency, url: str = url) -> list[dict[str, Any]]:
+            response = await http.get(url, headers={"X-Tsunagu-Agency": agency})
+            assert response.status_code == 200, response.text
+            return response.json()["items"]  # type: ignore[no-any-return]
+
+        await eventually(lambda inbox=inbox, count=count: _has_count(inbox, count), timeout=30)
+        entries = await inbox()
+        assert len(entries) == count
+        assert {e["event_id"] for e in entries} <= set(event_ids)
+        assert len({e["event_id"] for e in entries}) == count, "one entry per event per party"
+
+
+async def _has_count(fetch: Any, count: int) -> bool:
+    return len(await fetch()) >= count
+
+
+async def _assert_webhooks(
+    http: httpx.AsyncClient,
+    system: System,
+    receiver: WebhookReceiver,
+    expected: Counter[str],
+    paths: dict[str, str],
+) -> None:
+    total = sum(expected.values())
+    await eventually(lambda: len(receiver.deliveries) >= total, timeout=60)
+    assert len(receiver.deliveries) == total
+    for delivery in receiver.deliveries:
+        agency = paths[delivery.path]
+        secret_response = await http.post(
+            f"{system.urls['notifications']}/v1/agencies/{agency}/webhook-secret",
+            headers={"X-Tsunagu-Agency": agency},
+        )
+        secret = secret_response.json()["secret"]
+        digest = hmac.new(secret.encode(), delivery.body, hashlib.sha256).hexdigest()
+        assert delivery.headers["x-tsunagu-signature"] == f"sha256={digest}"
+        assert json.loads(delivery.body)["specversion"] == "1.0"
+    assert Counter(paths[d.path] for d in receiver.deliveries) == expected
+
+
+async def _assert_audit(
+    http: httpx.AsyncClient, system: System, referral_id: str, event_ids: list[str]
+) -> None:
+    url = f"{system.urls['audit']}/v1/audit/records?referral_id={referral_id}&limit=100"
+
+    async def recorded() -> list[dict[str, Any]]:
+        return (await http.get(url)).json()["items"]  # type: ignore[no-any-return]
+
+    await eventually(lambda: _has_count(recorded, len(event_ids)), timeout=30)
+    items = await recorded()
+    assert sorted(i["event_id"] for i in items) == sorted(event_ids), "each event exactly once"
+    verification = (await http.get(f"{system.urls['audit']}/v1/audit/verify")).json()
+    assert verification["ok"] is True, verification
+    assert verification["records"] >= len(event_ids)
+
+
+async def _assert_topics_hold_cloudevents_without_personal_data(
+    bootstrap: str, kafka_agency: str, referral_id: str
+) -> None:
+    for topic in (*topics.EVENT_TOPICS, topics.agency_topic(kafka_agency)):
+        records = await collect(bootstrap, topic, timeout=5, until=lambda rs: False)
+        assert records, f"nothing on {topic}"
+        for record in records:
+            message = ce_kafka.KafkaMessage(
+                headers=dict(record.headers), key=record.key, value=record.value
+            )
+            event = ce_kafka.from_binary_event(message)
+            assert event.get_specversion() == "1.0"
+            assert event.get_type().startswith("tsunagu.")
+            text = record.value.decode() + json.dumps(
+                {k: v.decode(errors="replace") for k, v in record.headers}
+            )
+            assert not [p for p in PERSONAL if p in text], f"personal data on {topic}"

@@ -1,0 +1,156 @@
+"""The directory's HTTP API against the real store: validation, versions, errors."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+
+from tests.integration.directory.conftest import agency_body
+
+PROBLEM = "application/problem+json"
+
+
+async def register(directory: httpx.AsyncClient, **fields: Any) -> dict[str, Any]:
+    response = await directory.post("/v1/agencies", json=agency_body(**fields))
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def test_registration_returns_the_agency_with_id_version_and_etag(
+    directory: httpx.AsyncClient,
+) -> None:
+    response = await directory.post("/v1/agencies", json=agency_body(description="Weekly"))
+    assert response.status_code == 201
+    agency = response.json()
+    assert agency["id"].startswith("agc_")
+    assert len(agency["id"]) == 16
+    assert (agency["version"], agency["active"]) == (1, True)
+    assert response.headers["ETag"] == '"1"'
+    assert response.headers["Location"] == f"/v1/agencies/{agency['id']}"
+    assert agency["registered_at"].endswith("Z")
+    fetched = await directory.get(f"/v1/agencies/{agency['id']}")
+    assert fetched.json() == agency
+
+
+async def test_missing_fields_are_a_problem_naming_each_of_them(
+    directory: httpx.AsyncClient,
+) -> None:
+    response = await directory.post("/v1/agencies", json={"description": "no name"})
+    assert response.status_code == 422
+    assert response.headers["content-type"] == PROBLEM
+    fields = {e["field"] for e in response.json()["errors"]}
+    assert fields == {"body.name", "body.kind", "body.services"}
+
+
+async def test_unknown_category_and_area_codes_are_named(directory: httpx.AsyncClient) -> None:
+    body = agency_body(categories=("food", "astrology"), areas=("atlantis",))
+    response = await directory.post("/v1/agencies", json=body)
+    assert response.status_code == 422
+    assert response.headers["content-type"] == PROBLEM
+    problem = response.json()
+    assert {e["field"] for e in problem["errors"]} == {
+        "body.services.0.categories.1",
+        "body.services.0.areas.0",
+    }
+    assert "astrology" in problem["detail"]
+    assert "atlantis" in problem["detail"]
+
+
+async def test_an_unknown_agency_is_not_found_whatever_the_method(
+    directory: httpx.AsyncClient,
+) -> None:
+    path = "/v1/agencies/agc_000000000000"
+    for response in (
+        await directory.get(path),
+        await directory.patch(path, json={"name": "Anyone"}),
+        await directory.delete(path),
+    ):
+        assert response.status_code == 404
+        assert response.headers["content-type"] == PROBLEM
+        assert response.json()["status"] == 404
+
+
+async def test_a_revision_with_a_stale_if_match_is_refused(directory: httpx.AsyncClient) -> None:
+    agency = await register(directory)
+    path = f"/v1/agencies/{agency['id']}"
+    first = await directory.patch(path, json={"name": "Renamed"}, headers={"If-Match": '"1"'})
+    assert first.status_code == 200
+    assert first.headers["ETag"] == '"2"'
+    stale = await directory.patch(path, json={"name": "Lost"}, headers={"If-Match": '"1"'})
+    assert stale.status_code == 412
+    assert stale.headers["content-type"] == PROBLEM
+    assert stale.json()["current_version"] == 2
+    stale_delete = await directory.delete(path, headers={"If-Match": '"1"'})
+    assert stale_delete.status_code == 412
+    current = (await directory.get(path)).json()
+    assert (current["name"], current["active"]) == ("Renamed", True)
+
+
+async def test_concurrent_revisions_of_one_version_let_exactly_one_through(
+    directory: httpx.AsyncClient,
+) -> None:
+    agency = await register(directory)
+    path = f"/v1/agencies/{agency['id']}"
+    responses = await asyncio.gather(
+        *(
+            directory.patch(path, json={"name": f"Writer {i}"}, headers={"If-Match": '"1"'})
+            for i in range(5)
+        )
+    )
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [200, 412, 412, 412, 412]
+    assert (await directory.get(path)).json()["version"] == 2
+
+
+async def test_a_revision_changes_only_the_fields_given(directory: httpx.AsyncClient) -> None:
+    agency = await register(directory, description="Before")
+    path = f"/v1/agencies/{agency['id']}"
+    revised = await directory.patch(path, json={"delivery": {"kafka": True}})
+    assert revised.status_code == 200
+    body = revised.json()
+    assert body["delivery"]["kafka"] is True
+    assert body["description"] == "Before"
+    assert body["services"] == agency["services"]
+    nulled = await directory.patch(path, json={"name": None})
+    assert nulled.status_code == 422
+    assert [e["field"] for e in nulled.json()["errors"]] == ["body.name"]
+
+
+async def test_a_deactivated_agency_is_kept_but_no_longer_listed(
+    directory: httpx.AsyncClient,
+) -> None:
+    agency = await register(directory)
+    path = f"/v1/agencies/{agency['id']}"
+    deactivated = await directory.delete(path)
+    assert deactivated.status_code == 200
+    assert deactivated.json()["active"] is False
+    assert deactivated.json()["version"] == 2
+    assert (await directory.get(path)).json()["active"] is False
+    assert (await directory.get("/v1/agencies")).json()["items"] == []
+    listed = await directory.get("/v1/agencies", params={"include_inactive": "true"})
+    assert [a["id"] for a in listed.json()["items"]] == [agency["id"]]
+    revised = await directory.patch(path, json={"name": "Back"})
+    assert revised.status_code == 409
+
+
+async def test_the_taxonomy_lists_codes_with_both_labels(directory: httpx.AsyncClient) -> None:
+    categories = (await directory.get("/v1/categories")).json()["items"]
+    areas = (await directory.get("/v1/areas")).json()["items"]
+    assert {
+        "code": "hikikomori",
+        "label_ja": "ひきこもり",
+        "label_en": "Hikikomori (social withdrawal)",
+    } in categories
+    assert len(areas) == 8
+    assert all(set(a) == {"code", "label_ja", "label_en"} for a in areas)
+
+
+async def test_the_service_is_ready_when_store_and_kafka_answer(
+    directory: httpx.AsyncClient,
+) -> None:
+    response = await directory.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["checks"] == {"store": "ok", "kafka": "ok"}

@@ -1,0 +1,191 @@
+"""Notifications against the real Kafka and store: inbox, agency topic, webhook, e-mail."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from aiokafka.structs import ConsumerRecord
+
+from services.notifications.domain import agency_secret, signature_matches
+from services.notifications.main import create_app
+from services.notifications.settings import NotificationsSettings
+from tests.integration.harness import collect, eventually, headers_of, publish_event, running
+from tests.integration.notifications.conftest import WebhookReceiver
+from tsunagu.store import make_client
+from tsunagu_schemas import AgencyEventData, ReferralEventData
+from tsunagu_schemas.topics import NOTIFICATION_EVENTS, agency_topic
+
+Records = list[ConsumerRecord[Any, Any]]
+
+
+def new_id(prefix: str) -> str:
+    """A unique id, so that runs sharing one Kafka never see each other's agencies."""
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+async def register_agency(
+    bootstrap: str, agency_id: str, *, version: int = 1, **delivery: Any
+) -> None:
+    """Publish a directory event for an agency with the given delivery preferences."""
+    data = AgencyEventData.model_validate(
+        {
+            "agency_id": agency_id,
+            "version": version,
+            "name": "An agency",
+            "kind": "npo",
+            "delivery": delivery,
+            "occurred_at": datetime.now(UTC),
+        }
+    )
+    await publish_event(
+        bootstrap, event_type="tsunagu.agency.registered", subject=agency_id, data=data
+    )
+
+
+async def publish_referral(
+    bootstrap: str, *, sender: str, receiver: str, event_id: str | None = None
+) -> dict[str, Any]:
+    """Publish a referral created from `sender` to `receiver`; return its outbox form."""
+    referral_id = new_id("ref")
+    data = ReferralEventData.model_validate(
+        {
+            "referral_id": referral_id,
+            "version": 1,
+            "leg": 1,
+            "from_agency_id": sender,
+            "to_agency_id": receiver,
+            "needs": ["food"],
+            "urgency": "urgent",
+            "status": "requested",
+            "actor_agency_id": sender,
+            "parties": [sender, receiver],
+            "occurred_at": datetime.now(UTC),
+        }
+    )
+    return await publish_event(
+        bootstrap,
+        event_type="tsunagu.referral.created",
+        subject=referral_id,
+        data=data,
+        event_id=event_id,
+    )
+
+
+@asynccontextmanager
+async def notifications(settings: NotificationsSettings) -> AsyncIterator[httpx.AsyncClient]:
+    """Run the service in-process."""
+    async with running(create_app(settings)) as client:
+        yield client
+
+
+async def agencies_known(settings: NotificationsSettings, *agency_ids: str) -> bool:
+    """Whether the service's read model has every one of `agency_ids`."""
+    client = make_client(settings.mongo_url)
+    try:
+        found = client[settings.database]["agencies"].find({"_id": {"$in": list(agency_ids)}})
+        return len(await found.to_list()) == len(agency_ids)
+    finally:
+        await client.close()
+
+
+async def inbox_of(client: httpx.AsyncClient, agency_id: str, **params: Any) -> list[Any]:
+    """The items of an agency's inbox's first page."""
+    response = await client.get(
+        f"/v1/agencies/{agency_id}/inbox",
+        params=params,
+        headers={"X-Tsunagu-Agency": agency_id},
+    )
+    assert response.status_code == 200, response.text
+    return list(response.json()["items"])
+
+
+def notification_about(event_id: str, agency_id: str) -> Callable[[Records], bool]:
+    """A predicate: a notification event about delivering `event_id` to `agency_id` arrived."""
+
+    def found(records: Records) -> bool:
+        return any(_is_about(r, event_id, agency_id) for r in records)
+
+    return found
+
+
+def _is_about(record: ConsumerRecord[Any, Any], event_id: str, agency_id: str) -> bool:
+    try:
+        data = json.loads(record.value)
+    except ValueError:  # other tests park poison on the same topic
+        return False
+    if not isinstance(data, dict):
+        return False
+    return data.get("source_event_id") == event_id and data.get("agency_id") == agency_id
+
+
+async def test_each_party_is_told_once_by_inbox_topic_webhook_and_mail(
+    notifications_settings: NotificationsSettings, webhook_receiver: WebhookReceiver
+) -> None:
+    bootstrap = notifications_settings.kafka_bootstrap_servers
+    sender, receiver = new_id("agency"), new_id("agency")
+    await register_agency(bootstrap, sender, kafka=True, webhook_url=webhook_receiver.url("/a"))
+    await register_agency(bootstrap, receiver, email="intake@example.org")
+    async with notifications(notifications_settings) as client:
+        await eventually(lambda: agencies_known(notifications_settings, sender, receiver))
+        event_id = new_id("evt")
+        first = await publish_referral(
+            bootstrap, sender=sender, receiver=receiver, event_id=event_id
+        )
+        await publish_referral(bootstrap, sender=sender, receiver=receiver, event_id=event_id)
+        later = await publish_referral(bootstrap, sender=sender, receiver=receiver)
+        await eventually(lambda: len_is(inbox_of(client, receiver), 2))
+        for agency_id in (sender, receiver):
+            items = await inbox_of(client, agency_id)
+            assert sorted(i["event_id"] for i in items) == sorted([event_id, later["event_id"]])
+            assert all(
+                not i["read"] and i["event_type"] == "tsunagu.referral.created" for i in items
+            )
+
+        calls = await eventually(lambda: webhook_receiver.calls_to("/a"))
+        call = calls[0]
+        secret = (
+            await client.post(
+                f"/v1/agencies/{sender}/webhook-secret", headers={"X-Tsunagu-Agency": sender}
+            )
+        ).json()["secret"]
+        assert secret == agency_secret(
+            signing_key=notifications_settings.webhook_signing_key, agency_id=sender
+        )
+        assert call.headers["content-type"] == "application/cloudevents+json"
+        assert signature_matches(
+            secret=secret, body=call.body, header=call.headers["x-tsunagu-signature"]
+        )
+        document = json.loads(call.body)
+        assert document["id"] in {event_id, later["event_id"]}
+        assert document["data"]["referral_id"] in {first["key"], later["key"]}
+
+        on_topic = await collect(bootstrap, agency_topic(sender), until=lambda r: len(r) >= 2)
+        assert sorted(headers_of(r)["ce_id"] for r in on_topic) == sorted(
+            [event_id, later["event_id"]]
+        )
+        assert {headers_of(r)["ce_type"] for r in on_topic} == {"tsunagu.referral.created"}
+
+        spool = notifications_settings.mail_spool_dir
+        mails = await eventually(lambda: _two(sorted(spool.glob(f"*{receiver}*.eml"))))
+        assert "intake@example.org" in mails[0].read_text()
+
+        delivered = await collect(
+            bootstrap, NOTIFICATION_EVENTS, until=notification_about(event_id, sender)
+        )
+        assert notification_about(event_id, sender)(delivered)
+
+
+async def len_is(items: Any, expected: int) -> bool:
+    """Await a list and tell whether it has `expected` items."""
+    return len(await items) == expected
+
+
+def _two(found: list[Any]) -> list[Any]:
+    """`found` when it holds two items (one mail per event), else nothing yet."""
+    return found if len(found) == 2 else []

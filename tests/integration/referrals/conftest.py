@@ -1,0 +1,43 @@
+"""The referrals service, running in-process against the real Kafka and store."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+
+from services.referrals.main import create_app
+from services.referrals.settings import ReferralsSettings
+from tests.infra import Endpoints
+from tests.integration.harness import ServiceEnv, running
+from tests.integration.referrals.network import Network
+from tsunagu.store import make_client
+
+
+@pytest.fixture(scope="session")
+def referrals_settings(endpoints: Endpoints) -> ReferralsSettings:
+    """Settings isolating the referrals tests' database and consumer group."""
+    env = ServiceEnv(
+        kafka_bootstrap_servers=endpoints.kafka_bootstrap_servers,
+        mongo_url=endpoints.mongo_url,
+        run_id=uuid.uuid4().hex[:10],
+    )
+    return ReferralsSettings(**env.settings_kwargs("referrals"))
+
+
+@pytest.fixture(scope="session")
+async def network(referrals_settings: ReferralsSettings) -> AsyncIterator[Network]:
+    """The service, started once (one catch-up on the directory); tests use own agencies."""
+    store = make_client(referrals_settings.mongo_url)
+    agencies = store[referrals_settings.database]["agencies"]
+    try:
+        async with running(create_app(referrals_settings)) as http:
+            yield Network(
+                http=http,
+                bootstrap=referrals_settings.kafka_bootstrap_servers,
+                agencies=agencies,
+            )
+    finally:
+        await store.drop_database(referrals_settings.database)
+        await store.close()

@@ -1,0 +1,117 @@
+"""What an audit record says about an event, and how it is encoded."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from services.audit.domain import (
+    GENESIS,
+    AuditRecord,
+    ObservedEvent,
+    canonical_json,
+    next_record,
+    rfc3339,
+)
+from tsunagu_schemas import ReferralEventData
+from tsunagu_schemas.topics import DIRECTORY_EVENTS, NOTIFICATION_EVENTS, REFERRAL_EVENTS
+
+WHEN = datetime(2026, 4, 1, 9, 30, tzinfo=UTC)
+
+
+def observed(event_type: str, topic: str, data: Mapping[str, object]) -> ObservedEvent:
+    """An event from the source `urn:tsunagu:test`."""
+    return ObservedEvent(
+        event_id="e-1",
+        type=event_type,
+        source="urn:tsunagu:test",
+        subject="s-1",
+        time=WHEN,
+        topic=topic,
+        data=data,
+    )
+
+
+def referral_data() -> dict[str, object]:
+    """The data of a referral accepted by agency b after a handoff from agency a."""
+    return ReferralEventData(
+        referral_id="r-1",
+        version=3,
+        leg=2,
+        from_agency_id="agency-a",
+        to_agency_id="agency-b",
+        needs=["housing"],
+        urgency="urgent",
+        status="accepted",
+        actor_agency_id="agency-b",
+        parties=["agency-a", "agency-b", "agency-c"],
+        occurred_at=WHEN,
+    ).model_dump()
+
+
+def accepted_record() -> AuditRecord:
+    """The first record of a chain: a referral accepted."""
+    event = observed("tsunagu.referral.accepted", REFERRAL_EVENTS, referral_data())
+    return next_record(event, head=GENESIS)
+
+
+def test_canonical_json_sorts_keys_drops_spaces_and_keeps_unicode() -> None:
+    encoded = canonical_json({"b": 1, "a": ["つなぐ", None], "c": {"z": True, "y": 1.5}})
+    assert encoded == '{"a":["つなぐ",null],"b":1,"c":{"y":1.5,"z":true}}'.encode()
+
+
+def test_canonical_json_writes_times_in_utc_with_fixed_width() -> None:
+    tokyo = timezone(timedelta(hours=9))
+    assert canonical_json(datetime(2026, 4, 1, 18, 30, tzinfo=tokyo)) == (
+        b'"2026-04-01T09:30:00.000000Z"'
+    )
+    assert rfc3339(datetime(2026, 4, 1, 9, 30, 0, 5)) == "2026-04-01T09:30:00.000005Z"
+
+
+def test_canonical_json_refuses_nan() -> None:
+    with pytest.raises(ValueError, match="JSON"):
+        canonical_json({"x": math.nan})
+
+
+def test_a_referral_record_names_the_acting_agency_and_every_party() -> None:
+    record = accepted_record()
+    assert record.actor == "agency-b"
+    assert record.referral_id == "r-1"
+    assert record.agency_ids == ["agency-a", "agency-b", "agency-c"]
+    assert record.time == "2026-04-01T09:30:00.000000Z"
+    assert record.topic == REFERRAL_EVENTS
+
+
+def test_the_data_digest_is_the_sha256_of_the_canonical_data() -> None:
+    data = referral_data()
+    record = next_record(observed("tsunagu.referral.accepted", REFERRAL_EVENTS, data), head=GENESIS)
+    assert record.data_digest == hashlib.sha256(canonical_json(data)).hexdigest()
+
+
+def test_an_agency_record_is_acted_by_the_agency_itself() -> None:
+    data = {"agency_id": "agency-q", "name": "Q", "version": 1}
+    kind = "tsunagu.agency.registered"
+    record = next_record(observed(kind, DIRECTORY_EVENTS, data), head=GENESIS)
+    assert record.actor == "agency-q"
+    assert record.agency_ids == ["agency-q"]
+    assert record.referral_id is None
+
+
+def test_a_notification_record_is_acted_by_the_source() -> None:
+    data = {"agency_id": "agency-q", "referral_id": "r-9", "notification_id": "n-1"}
+    kind = "tsunagu.notification.delivered"
+    record = next_record(observed(kind, NOTIFICATION_EVENTS, data), head=GENESIS)
+    assert record.actor == "urn:tsunagu:test"
+    assert record.agency_ids == ["agency-q"]
+    assert record.referral_id == "r-9"
+
+
+def test_the_hash_covers_every_field_but_itself() -> None:
+    record = accepted_record()
+    fields = record.model_dump(exclude={"hash"})
+    assert record.hash == hashlib.sha256(canonical_json(fields)).hexdigest()
+    assert record.expected_hash() == record.hash

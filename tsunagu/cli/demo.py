@@ -1,0 +1,37 @@
+"""`tsunagu demo`: seed the city network and walk one referral through it."""
+
+from __future__ import annotations
+
+import httpx
+import typer
+from rich.console import Console
+
+from tsunagu.demo.journey import DemoError, seed_network, verify_audit, walk_referral
+
+console = Console()
+
+
+def run_demo(base_urls: dict[str, str]) -> None:
+    """Run the demo against services at `base_urls` (by service name); exit 1 on failure."""
+    with httpx.Client(timeout=30) as http:
+        try:
+            console.rule("Tsunagu demo")
+            ids = seed_network(http, base_urls["directory"], console.print)
+            referral_id = walk_referral(http, base_urls["referrals"], ids, console.print)
+            ok = verify_audit(http, base_urls["audit"], referral_id, console.print)
+        except (DemoError, httpx.HTTPError) as error:
+            console.print(f"[red]demo failed:[/red] {error}")
+            raise typer.Exit(1) from error
+    if not ok:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `demo` command to the CLI."""
+
+    @app.command()
+    def demo() -> None:
+        """Seed the city network and walk one referral through accept, handoff and close."""
+        from tsunagu.cli.stack import service_urls
+
+        run_demo(service_urls())

@@ -1,0 +1,145 @@
+"""Seeding the network and walking one referral through it, against the running services."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+
+from tsunagu.demo.network import FOOD_BANK, HOTLINE, NETWORK, WELFARE_OFFICE
+
+AGENCY_HEADER = "X-Tsunagu-Agency"
+Say = Callable[[str], None]
+
+
+class DemoError(RuntimeError):
+    """The demo could not go on; the message says where."""
+
+
+def _check(response: httpx.Response, *expected: int) -> dict[str, Any]:
+    if response.status_code not in expected:
+        raise DemoError(
+            f"{response.request.method} {response.request.url} → "
+            f"{response.status_code}: {response.text}"
+        )
+    return response.json() if response.content else {}
+
+
+def seed_network(http: httpx.Client, directory: str, say: Say) -> dict[str, str]:
+    """Register every agency of the network once; return their ids by name."""
+    ids: dict[str, str] = {}
+    for entry in NETWORK:
+        found = _check(http.get(f"{directory}/v1/agencies", params={"q": entry["name"]}), 200)
+        same = [a for a in found.get("items", []) if a["name"] == entry["name"]]
+        if same:
+            ids[entry["name"]] = same[0]["id"]
+            continue
+        created = _check(http.post(f"{directory}/v1/agencies", json=entry), 201)
+        ids[entry["name"]] = created["id"]
+        say(f"  registered {entry['name']} ({created['id']})")
+    say(f"Directory holds the network: {len(ids)} agencies.")
+    return ids
+
+
+def _referral_body(hotline: str, food_bank: str) -> dict[str, Any]:
+    now = datetime.now(UTC)
+    return {
+        "from_agency_id": hotline,
+        "to_agency_id": food_bank,
+        "needs": ["food"],
+        "urgency": "urgent",
+        "note": "Caller has not eaten for two days; lives alone.",
+        "subject": {"display_name": "市民 太郎 (demo)", "birth_year": 1968},
+        "basis": {
+            "kind": "consent",
+            "given_by": "subject",
+            "scope": "network",
+            "obtained_at": now.isoformat(),
+            "expires_at": (now + timedelta(days=180)).isoformat(),
+        },
+    }
+
+
+def _create_when_known(
+    http: httpx.Client, referrals: str, body: dict[str, Any], timeout: float = 60.0
+) -> dict[str, Any]:
+    """Create the referral once the referrals service has learnt the agencies from events."""
+    deadline = time.monotonic() + timeout
+    while True:
+        response = http.post(
+            f"{referrals}/v1/referrals", json=body, headers={AGENCY_HEADER: body["from_agency_id"]}
+        )
+        if response.status_code != 422 or time.monotonic() > deadline:
+            return _check(response, 201)
+        time.sleep(0.5)
+
+
+def walk_referral(http: httpx.Client, referrals: str, ids: dict[str, str], say: Say) -> str:
+    """Create → accept → hand off → accept → close, printing each step; return the id."""
+    hotline, food_bank, welfare = ids[HOTLINE], ids[FOOD_BANK], ids[WELFARE_OFFICE]
+    referral = _create_when_known(http, referrals, _referral_body(hotline, food_bank))
+    base = f"{referrals}/v1/referrals/{referral['id']}"
+    say(f"1. {HOTLINE} referred a caller to {FOOD_BANK}: {referral['id']} is {referral['status']}")
+    steps = [
+        (food_bank, "accept", {}, f"2. {FOOD_BANK} accepted"),
+        (
+            food_bank,
+            "handoff",
+            {
+                "to_agency_id": welfare,
+                "needs": ["livelihood"],
+                "reason": "needs_other_support",
+                "keep_following": True,
+            },
+            f"3. {FOOD_BANK} handed off to {WELFARE_OFFICE} (and keeps following)",
+        ),
+        (welfare, "accept", {}, f"4. {WELFARE_OFFICE} accepted and now holds the case"),
+        (
+            welfare,
+            "close",
+            {"outcome": "resolved", "comment": "Enrolled in livelihood support."},
+            f"5. {WELFARE_OFFICE} closed the case",
+        ),
+    ]
+    for agency, action, body, text in steps:
+        state = _check(
+            http.post(f"{base}/{action}", json=body, headers={AGENCY_HEADER: agency}), 200, 201
+        )
+        say(f"{text}: status {state['status']}, version {state['version']}")
+    return str(referral["id"])
+
+
+def verify_audit(
+    http: httpx.Client, audit: str, referral_id: str, say: Say, timeout: float = 30.0
+) -> bool:
+    """Wait for the referral's five events in the audit log, then verify the whole chain."""
+    deadline = time.monotonic() + timeout
+    items: list[dict[str, Any]] = []
+    while time.monotonic() < deadline:
+        page = _check(
+            http.get(
+                f"{audit}/v1/audit/records", params={"referral_id": referral_id, "limit": 100}
+            ),
+            200,
+        )
+        items = page["items"]
+        if len(items) >= 5:
+            break
+        time.sleep(0.5)
+    for item in items:
+        say(f"  audit #{item['seq']}: {item['type']} by {item['actor']} hash {item['hash'][:12]}…")
+    result = _check(http.get(f"{audit}/v1/audit/verify"), 200)
+    if result.get("ok"):
+        say(
+            f"Audit verification: ok ({result['records']} records, head seq "
+            f"{result['head']['seq']})"
+        )
+    else:
+        say(
+            f"Audit verification FAILED at seq {result.get('first_bad_seq')}: "
+            f"{result.get('reason')}"
+        )
+    return bool(result.get("ok")) and len(items) >= 5
