@@ -64,7 +64,12 @@ def inbox_router(
     """The routes, bound to their use cases."""
     router = APIRouter(prefix="/v1/agencies/{agency_id}", tags=["notifications"])
 
-    @router.get("/inbox", response_model=InboxPageOut, responses=problem_responses(401, 403, 422))
+    @router.get(
+        "/inbox",
+        summary="An agency's inbox",
+        response_model=InboxPageOut,
+        responses=problem_responses(401, 403, 422),
+    )
     async def get_inbox(
         agency_id: str,
         acting: ActingAgency,
