@@ -13,6 +13,7 @@ from services.audit.adapters.subscribers import subscribe_to_events
 from services.audit.settings import AuditSettings
 from services.audit.use_cases import RecordEvent
 from tsunagu.messaging import make_broker
+from tsunagu.shutdown import shut_down
 from tsunagu.store import make_client, ping
 from tsunagu.web import create_app as create_web_app
 
@@ -33,8 +34,7 @@ def create_app(settings: AuditSettings) -> FastAPI:
         try:
             yield
         finally:
-            await broker.stop()
-            await client.close()
+            await shut_down(("broker", broker.stop), ("store", client.close))
 
     async def store_ready() -> None:
         await ping(client)

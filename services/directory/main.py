@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from tsunagu import store
 from tsunagu.messaging import make_broker
 from tsunagu.outbox import OutboxRelay
+from tsunagu.shutdown import shut_down
 from tsunagu.web import create_app as create_service_app
 
 from .adapters.api import agencies, taxonomy
@@ -55,9 +56,7 @@ def create_app(settings: DirectorySettings) -> FastAPI:
         try:
             yield
         finally:
-            await relay.stop()
-            await broker.stop()
-            await client.close()
+            await shut_down(("relay", relay.stop), ("broker", broker.stop), ("store", client.close))
 
     async def kafka_ready() -> None:
         if not await broker.ping(KAFKA_PING_SECONDS):

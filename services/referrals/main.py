@@ -9,6 +9,7 @@ from fastapi import FastAPI
 
 from tsunagu.messaging import make_broker
 from tsunagu.outbox import OutboxRelay
+from tsunagu.shutdown import shut_down
 from tsunagu.store import make_client, ping
 from tsunagu.web import create_app as create_service_app
 
@@ -42,9 +43,7 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
         try:
             yield
         finally:
-            await relay.stop()
-            await broker.stop()
-            await client.close()
+            await shut_down(("relay", relay.stop), ("broker", broker.stop), ("store", client.close))
 
     async def kafka_ready() -> None:
         if not await broker.ping(settings.broker_ping_seconds):

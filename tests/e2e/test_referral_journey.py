@@ -223,9 +223,19 @@ async def _assert_audit(
     async def recorded() -> list[dict[str, Any]]:
         return (await http.get(url)).json()["items"]  # type: ignore[no-any-return]
 
-    await eventually(lambda: _has_count(recorded, len(event_ids)), timeout=30)
+    async def referral_events_recorded() -> bool:
+        kinds = [i["type"] for i in await recorded()]
+        return sum(k.startswith("tsunagu.referral.") for k in kinds) >= len(event_ids)
+
+    await eventually(referral_events_recorded, timeout=30)
     items = await recorded()
-    assert sorted(i["event_id"] for i in items) == sorted(event_ids), "each event exactly once"
+    referral_records = [i for i in items if i["type"].startswith("tsunagu.referral.")]
+    assert sorted(i["event_id"] for i in referral_records) == sorted(event_ids), (
+        "each referral event exactly once"
+    )
+    delivery_records = [i for i in items if i["type"].startswith("tsunagu.notification.")]
+    assert delivery_records, "webhook and Kafka deliveries are audited too"
+    assert len({i["event_id"] for i in items}) == len(items)
     verification = (await http.get(f"{system.urls['audit']}/v1/audit/verify")).json()
     assert verification["ok"] is True, verification
     assert verification["records"] >= len(event_ids)

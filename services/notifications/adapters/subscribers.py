@@ -1,4 +1,4 @@
-"""Kafka handlers: translate received events and call one use case each."""
+"""The Kafka handler: translate each received event and call the use case for its kind."""
 
 from __future__ import annotations
 
@@ -35,25 +35,27 @@ def register(
     notify_parties: NotifyParties,
     record_agency: RecordAgencyContact,
 ) -> None:
-    """Subscribe to referral and directory events (before the broker starts)."""
+    """Subscribe to referral and directory events with one consumer (before the broker starts).
 
-    async def on_referral_event(event: ReceivedEvent) -> None:
-        assert isinstance(event.data, ReferralEventData)
-        await notify_parties(source_event(event))
+    One consumer for both topics means one member per replica in the group, so starting or
+    stopping a replica rebalances the group once instead of once per topic.
+    """
 
-    async def on_directory_event(event: ReceivedEvent) -> None:
-        assert isinstance(event.data, AgencyEventData)
-        await record_agency(AgencyContact.from_event(event.data))
+    async def on_event(event: ReceivedEvent) -> None:
+        # The event's type was checked against its topic, so its data says which one it is.
+        match event.data:
+            case ReferralEventData():
+                await notify_parties(source_event(event))
+            case AgencyEventData():
+                await record_agency(AgencyContact.from_event(event.data))
+            case _:
+                raise TypeError(f"no handler for {event.type} on {event.topic}")
 
-    for topic, handler in (
-        (REFERRAL_EVENTS, on_referral_event),
-        (DIRECTORY_EVENTS, on_directory_event),
-    ):
-        subscribe(
-            broker,
-            topic=topic,
-            group_id=settings.consumer_group,
-            handler=handler,
-            max_attempts=settings.consumer_max_attempts,
-            backoff_seconds=settings.consumer_backoff_seconds,
-        )
+    subscribe(
+        broker,
+        topic=[REFERRAL_EVENTS, DIRECTORY_EVENTS],
+        group_id=settings.consumer_group,
+        handler=on_event,
+        max_attempts=settings.consumer_max_attempts,
+        backoff_seconds=settings.consumer_backoff_seconds,
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -27,7 +28,7 @@ async def directory(directory_settings: DirectorySettings) -> AsyncIterator[http
         yield http
     client = make_client(directory_settings.mongo_url)
     try:
-        await client.drop_database(directory_settings.database)
+        await asyncio.wait_for(client.drop_database(directory_settings.database), 10)
     finally:
         await client.close()
 

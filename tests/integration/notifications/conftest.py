@@ -1,19 +1,40 @@
-"""Fixtures for notifications: settings isolated per test, and a webhook receiver to call."""
+"""Fixtures for notifications: settings isolated per test, and a webhook receiver to call.
+
+The event topics are shared by the whole suite. Each test's consumer group starts at their end
+and each test reads only what was published after it began, so a test neither replays nor
+depends on the history other tests left there.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 import uvicorn
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.structs import ConsumerRecord
 
 from services.notifications.settings import NotificationsSettings
 from tests.integration.harness import ServiceEnv, eventually
+from tsunagu_schemas.topics import (
+    DIRECTORY_EVENTS,
+    NOTIFICATION_EVENTS,
+    REFERRAL_EVENTS,
+    dead_letter_topic,
+)
+
+Records = list[ConsumerRecord[Any, Any]]
+CONSUMED = (REFERRAL_EVENTS, DIRECTORY_EVENTS)
+OBSERVED = (NOTIFICATION_EVENTS, dead_letter_topic(REFERRAL_EVENTS))
 
 
 @dataclass
@@ -83,12 +104,118 @@ async def webhook_receiver() -> AsyncIterator[WebhookReceiver]:
     await task
 
 
+async def partitions_of(bootstrap: str, topics: Iterable[str]) -> list[TopicPartition]:
+    """Every partition of `topics`, creating those that do not exist yet."""
+    wanted = list(topics)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        missing = set(wanted) - set(await admin.list_topics())
+        if missing:
+            new = [NewTopic(t, num_partitions=3, replication_factor=1) for t in missing]
+            with contextlib.suppress(TopicAlreadyExistsError):
+                await admin.create_topics(new)
+        described = await admin.describe_topics(wanted)
+    finally:
+        await admin.close()
+    return [
+        TopicPartition(topic["topic"], partition["partition"])
+        for topic in described
+        for partition in topic["partitions"]
+    ]
+
+
+async def end_offsets(
+    bootstrap: str, topics: Iterable[str], *, group_id: str | None = None
+) -> dict[TopicPartition, int]:
+    """The end of every partition of `topics` now; committed for `group_id` when one is given."""
+    partitions = await partitions_of(bootstrap, topics)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, group_id=group_id, enable_auto_commit=False
+    )
+    await consumer.start()
+    try:
+        consumer.assign(partitions)
+        ends: dict[TopicPartition, int] = await consumer.end_offsets(partitions)
+        if group_id is not None:
+            await consumer.commit(ends)
+        return ends
+    finally:
+        await consumer.stop()
+
+
+async def read_from(
+    bootstrap: str,
+    start: Mapping[TopicPartition, int],
+    *,
+    until: Callable[[Records], bool],
+    timeout: float = 30.0,
+) -> Records:
+    """Read the partitions of `start` from the offsets given until `until(records)` holds."""
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False
+    )
+    await consumer.start()
+    records: Records = []
+    deadline = time.monotonic() + timeout
+    try:
+        consumer.assign(list(start))
+        for partition, offset in start.items():
+            consumer.seek(partition, offset)
+        while not until(records):
+            if time.monotonic() >= deadline:
+                raise AssertionError(f"not seen within {timeout}s; {len(records)} records read")
+            batch = await consumer.getmany(timeout_ms=100)
+            for partition_records in batch.values():
+                records.extend(partition_records)
+    finally:
+        await consumer.stop()
+    return records
+
+
+async def read_whole_topic(bootstrap: str, topic: str) -> Records:
+    """Every record of `topic` published until now."""
+    ends = await end_offsets(bootstrap, [topic])
+
+    def at_the_end(records: Records) -> bool:
+        reached = {p: 0 for p in ends}
+        for record in records:
+            partition = TopicPartition(record.topic, record.partition)
+            reached[partition] = max(reached[partition], record.offset + 1)
+        return all(reached[p] >= end for p, end in ends.items())
+
+    return await read_from(bootstrap, dict.fromkeys(ends, 0), until=at_the_end)
+
+
+@dataclass(frozen=True)
+class SharedTopics:
+    """The topics the service writes to that other tests share, read from where this test began."""
+
+    bootstrap: str
+    start: dict[str, dict[TopicPartition, int]]
+
+    async def read(self, topic: str, *, until: Callable[[Records], bool]) -> Records:
+        """The records published on `topic` since the test began, once `until` holds for them."""
+        return await read_from(self.bootstrap, self.start[topic], until=until)
+
+
 @pytest.fixture
-def notifications_settings(service_env: ServiceEnv, tmp_path: Path) -> NotificationsSettings:
-    """Settings of one test's notifications service: own database, group, spool; fast retries."""
-    return NotificationsSettings(
+async def shared_topics(service_env: ServiceEnv) -> SharedTopics:
+    """Where the notification and dead-letter topics end before the test publishes anything."""
+    bootstrap = service_env.kafka_bootstrap_servers
+    ends = await end_offsets(bootstrap, OBSERVED)
+    start = {topic: {p: o for p, o in ends.items() if p.topic == topic} for topic in OBSERVED}
+    return SharedTopics(bootstrap, start)
+
+
+@pytest.fixture
+async def notifications_settings(service_env: ServiceEnv, tmp_path: Path) -> NotificationsSettings:
+    """One test's service settings: own database, spool and group (at the end); fast retries."""
+    settings = NotificationsSettings(
         **service_env.settings_kwargs("notifications"),
         mail_spool_dir=tmp_path / "mail",
         delivery_backoff_seconds=0.3,
         delivery_poll_seconds=0.2,
     )
+    await end_offsets(settings.kafka_bootstrap_servers, CONSUMED, group_id=settings.consumer_group)
+    return settings

@@ -15,13 +15,16 @@ from aiokafka.structs import ConsumerRecord
 from services.notifications.domain import agency_secret, signature_matches
 from services.notifications.main import create_app
 from services.notifications.settings import NotificationsSettings
-from tests.integration.harness import collect, eventually, headers_of, publish_event, running
-from tests.integration.notifications.conftest import WebhookReceiver
+from tests.integration.harness import eventually, headers_of, publish_event, running
+from tests.integration.notifications.conftest import (
+    Records,
+    SharedTopics,
+    WebhookReceiver,
+    read_whole_topic,
+)
 from tsunagu.store import make_client
 from tsunagu_schemas import AgencyEventData, ReferralEventData
 from tsunagu_schemas.topics import NOTIFICATION_EVENTS, agency_topic
-
-Records = list[ConsumerRecord[Any, Any]]
 
 
 def new_id(prefix: str) -> str:
@@ -105,6 +108,15 @@ async def inbox_of(client: httpx.AsyncClient, agency_id: str, **params: Any) -> 
     return list(response.json()["items"])
 
 
+def notice_of(record: ConsumerRecord[Any, Any]) -> dict[str, Any] | None:
+    """A notification event's data, or None for a record that is not one."""
+    try:
+        data = json.loads(record.value)
+    except ValueError:  # other tests park poison on the same topic
+        return None
+    return data if isinstance(data, dict) else None
+
+
 def notification_about(event_id: str, agency_id: str) -> Callable[[Records], bool]:
     """A predicate: a notification event about delivering `event_id` to `agency_id` arrived."""
 
@@ -115,17 +127,32 @@ def notification_about(event_id: str, agency_id: str) -> Callable[[Records], boo
 
 
 def _is_about(record: ConsumerRecord[Any, Any], event_id: str, agency_id: str) -> bool:
-    try:
-        data = json.loads(record.value)
-    except ValueError:  # other tests park poison on the same topic
-        return False
-    if not isinstance(data, dict):
-        return False
-    return data.get("source_event_id") == event_id and data.get("agency_id") == agency_id
+    data = notice_of(record)
+    return (
+        data is not None
+        and data.get("source_event_id") == event_id
+        and data.get("agency_id") == agency_id
+    )
+
+
+Outcome = tuple[str, str, str, str]
+
+
+def outcomes(records: Records, event_ids: set[str]) -> list[Outcome]:
+    """(type, source event, agency, channel) of every notification about `event_ids`."""
+    found = []
+    for record in records:
+        data = notice_of(record)
+        if data is not None and data.get("source_event_id") in event_ids:
+            kind = headers_of(record)["ce_type"]
+            found.append((kind, data["source_event_id"], data["agency_id"], data["channel"]))
+    return found
 
 
 async def test_each_party_is_told_once_by_inbox_topic_webhook_and_mail(
-    notifications_settings: NotificationsSettings, webhook_receiver: WebhookReceiver
+    notifications_settings: NotificationsSettings,
+    webhook_receiver: WebhookReceiver,
+    shared_topics: SharedTopics,
 ) -> None:
     bootstrap = notifications_settings.kafka_bootstrap_servers
     sender, receiver = new_id("agency"), new_id("agency")
@@ -139,16 +166,28 @@ async def test_each_party_is_told_once_by_inbox_topic_webhook_and_mail(
         )
         await publish_referral(bootstrap, sender=sender, receiver=receiver, event_id=event_id)
         later = await publish_referral(bootstrap, sender=sender, receiver=receiver)
+        event_ids = {event_id, later["event_id"]}
+        expected = sorted(
+            ("tsunagu.notification.delivered", e, agency, channel)
+            for e in event_ids
+            for agency, channel in ((sender, "kafka"), (sender, "webhook"), (receiver, "email"))
+        )
+
+        # Every delivery announces its outcome once it is made: once all six are announced,
+        # whatever the service delivered is in the topic, the webhook's log and the spool.
+        notices = await shared_topics.read(
+            NOTIFICATION_EVENTS, until=lambda r: set(outcomes(r, event_ids)) >= set(expected)
+        )
+        assert sorted(outcomes(notices, event_ids)) == expected
+
         await eventually(lambda: len_is(inbox_of(client, receiver), 2))
         for agency_id in (sender, receiver):
             items = await inbox_of(client, agency_id)
-            assert sorted(i["event_id"] for i in items) == sorted([event_id, later["event_id"]])
+            assert sorted(i["event_id"] for i in items) == sorted(event_ids)
             assert all(
                 not i["read"] and i["event_type"] == "tsunagu.referral.created" for i in items
             )
 
-        calls = await eventually(lambda: webhook_receiver.calls_to("/a"))
-        call = calls[0]
         secret = (
             await client.post(
                 f"/v1/agencies/{sender}/webhook-secret", headers={"X-Tsunagu-Agency": sender}
@@ -157,35 +196,27 @@ async def test_each_party_is_told_once_by_inbox_topic_webhook_and_mail(
         assert secret == agency_secret(
             signing_key=notifications_settings.webhook_signing_key, agency_id=sender
         )
-        assert call.headers["content-type"] == "application/cloudevents+json"
-        assert signature_matches(
-            secret=secret, body=call.body, header=call.headers["x-tsunagu-signature"]
-        )
-        document = json.loads(call.body)
-        assert document["id"] in {event_id, later["event_id"]}
-        assert document["data"]["referral_id"] in {first["key"], later["key"]}
+        calls = webhook_receiver.calls_to("/a")
+        assert sorted(json.loads(c.body)["id"] for c in calls) == sorted(event_ids)
+        for call in calls:
+            assert call.headers["content-type"] == "application/cloudevents+json"
+            assert signature_matches(
+                secret=secret, body=call.body, header=call.headers["x-tsunagu-signature"]
+            )
+        assert {json.loads(c.body)["data"]["referral_id"] for c in calls} <= {
+            first["key"],
+            later["key"],
+        }
 
-        on_topic = await collect(bootstrap, agency_topic(sender), until=lambda r: len(r) >= 2)
-        assert sorted(headers_of(r)["ce_id"] for r in on_topic) == sorted(
-            [event_id, later["event_id"]]
-        )
+        on_topic = await read_whole_topic(bootstrap, agency_topic(sender))
+        assert sorted(headers_of(r)["ce_id"] for r in on_topic) == sorted(event_ids)
         assert {headers_of(r)["ce_type"] for r in on_topic} == {"tsunagu.referral.created"}
 
-        spool = notifications_settings.mail_spool_dir
-        mails = await eventually(lambda: _two(sorted(spool.glob(f"*{receiver}*.eml"))))
-        assert "intake@example.org" in mails[0].read_text()
-
-        delivered = await collect(
-            bootstrap, NOTIFICATION_EVENTS, until=notification_about(event_id, sender)
-        )
-        assert notification_about(event_id, sender)(delivered)
+        mails = sorted(notifications_settings.mail_spool_dir.glob(f"*{receiver}*.eml"))
+        assert len(mails) == 2
+        assert all("intake@example.org" in m.read_text() for m in mails)
 
 
 async def len_is(items: Any, expected: int) -> bool:
     """Await a list and tell whether it has `expected` items."""
     return len(await items) == expected
-
-
-def _two(found: list[Any]) -> list[Any]:
-    """`found` when it holds two items (one mail per event), else nothing yet."""
-    return found if len(found) == 2 else []

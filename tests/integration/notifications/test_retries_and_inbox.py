@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable
+from typing import Any
+
+from aiokafka.structs import ConsumerRecord
 
 from services.notifications.settings import NotificationsSettings
-from tests.integration.harness import collect, eventually, headers_of, publish_raw
-from tests.integration.notifications.conftest import WebhookReceiver
+from tests.integration.harness import eventually, headers_of, publish_raw
+from tests.integration.notifications.conftest import SharedTopics, WebhookReceiver
 from tests.integration.notifications.test_delivery import (
     agencies_known,
     inbox_of,
@@ -21,7 +25,9 @@ from tsunagu_schemas.topics import NOTIFICATION_EVENTS, REFERRAL_EVENTS, dead_le
 
 
 async def test_a_failing_webhook_is_retried_until_delivered_or_given_up(
-    notifications_settings: NotificationsSettings, webhook_receiver: WebhookReceiver
+    notifications_settings: NotificationsSettings,
+    webhook_receiver: WebhookReceiver,
+    shared_topics: SharedTopics,
 ) -> None:
     settings = notifications_settings.model_copy(update={"delivery_max_attempts": 3})
     bootstrap = settings.kafka_bootstrap_servers
@@ -34,16 +40,16 @@ async def test_a_failing_webhook_is_retried_until_delivered_or_given_up(
         event = await publish_referral(bootstrap, sender=flaky, receiver=broken)
         delivered = notification_about(event["event_id"], flaky)
         failed = notification_about(event["event_id"], broken)
-        records = await collect(
-            bootstrap, NOTIFICATION_EVENTS, until=lambda r: delivered(r) and failed(r)
+        records = await shared_topics.read(
+            NOTIFICATION_EVENTS, until=lambda r: delivered(r) and failed(r)
         )
-    results = {
-        (json.loads(r.value)["agency_id"], headers_of(r)["ce_type"]): json.loads(r.value)
-        for r in records
-        if delivered([r]) or failed([r])
-    }
-    assert results[(flaky, "tsunagu.notification.delivered")]["attempts"] == 3
-    gave_up = results[(broken, "tsunagu.notification.failed")]
+    ours = [r for r in records if delivered([r]) or failed([r])]
+    results = {(json.loads(r.value)["agency_id"], headers_of(r)["ce_type"]): r for r in ours}
+    expected = {(flaky, "tsunagu.notification.delivered"), (broken, "tsunagu.notification.failed")}
+    assert set(results) == expected, "one outcome per delivery"
+    assert len(ours) == 2, "each outcome announced once"
+    assert json.loads(results[(flaky, "tsunagu.notification.delivered")].value)["attempts"] == 3
+    gave_up = json.loads(results[(broken, "tsunagu.notification.failed")].value)
     assert gave_up["attempts"] == 3
     assert gave_up["error"] == "webhook answered HTTP 500"
     assert len(webhook_receiver.calls_to("/flaky")) == 3
@@ -51,7 +57,7 @@ async def test_a_failing_webhook_is_retried_until_delivered_or_given_up(
 
 
 async def test_a_poison_event_is_parked_and_the_next_one_is_still_handled(
-    notifications_settings: NotificationsSettings,
+    notifications_settings: NotificationsSettings, shared_topics: SharedTopics
 ) -> None:
     bootstrap = notifications_settings.kafka_bootstrap_servers
     key = new_id("poison").encode()
@@ -68,13 +74,12 @@ async def test_a_poison_event_is_parked_and_the_next_one_is_still_handled(
         items = await eventually(lambda: inbox_of(client, receiver))
         assert len(items) == 1
 
-    def parked_here(record: object) -> bool:
-        headers = headers_of(record)  # type: ignore[arg-type]
-        group = headers.get(CONSUMER_GROUP)
-        return record.key == key and group == notifications_settings.consumer_group  # type: ignore[attr-defined]
+    def parked_here(record: ConsumerRecord[Any, Any]) -> bool:
+        group = headers_of(record).get(CONSUMER_GROUP)
+        return record.key == key and group == notifications_settings.consumer_group
 
-    records = await collect(
-        bootstrap, dead_letter_topic(REFERRAL_EVENTS), until=lambda r: any(map(parked_here, r))
+    records = await shared_topics.read(
+        dead_letter_topic(REFERRAL_EVENTS), until=lambda r: any(map(parked_here, r))
     )
     (parked,) = [r for r in records if parked_here(r)]
     assert headers_of(parked)[REASON] == "invalid"
@@ -125,6 +130,6 @@ async def test_an_agency_reads_only_its_own_inbox_and_marks_entries_read(
         assert theirs.status_code == 403
 
 
-async def _has(items: object, count: int) -> bool:
+async def _has(items: Awaitable[list[Any]], count: int) -> bool:
     """Await a list of inbox items and tell whether it holds `count` of them."""
-    return len(await items) == count  # type: ignore[misc,arg-type]
+    return len(await items) == count
