@@ -103,4 +103,10 @@ class ReferralEventData(BaseModel):
         default_factory=list,
         description="Every agency party to the referral (current and earlier legs).",
     )
+    accept_by: datetime | None = Field(
+        default=None, description="Deadline for the asked agency to accept the current leg."
+    )
+    escalated_to: str | None = Field(
+        default=None, description="Coordinator agency told of an SLA breach, if any."
+    )
     occurred_at: datetime
