@@ -36,7 +36,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def system(endpoints: Endpoints, tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
     """Start directory, referrals, notifications and audit as processes; stop them after."""
     run_id = uuid.uuid4().hex[:8]

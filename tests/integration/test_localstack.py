@@ -80,7 +80,7 @@ def test_stop_ends_the_whole_process_group(tmp_path: Path) -> None:
     script = f"import subprocess, sys; subprocess.Popen([sys.executable, '-c', {SLEEPER!r}]); "
     command, log = _python(tmp_path, script + SLEEPER, marker)
     handle = spawn("group", command, log_path=log, marker=marker)
-    wait_ready(handle, lambda: len(group_members(handle.pid)) == 2, timeout=10, what="group")
+    wait_ready(handle, lambda: len(group_members(handle.pid)) == 2, timeout=30, what="group")
     stop(handle, timeout=10)
     assert group_members(handle.pid) == []
 

@@ -8,23 +8,19 @@ depends on the history other tests left there.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import socket
-import time
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 import uvicorn
-from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
-from aiokafka.structs import ConsumerRecord
+from aiokafka import TopicPartition
 
 from services.notifications.settings import NotificationsSettings
 from tests.integration.harness import ServiceEnv, eventually
+from tests.integration.kafka_positions import Records, end_offsets, read_from
 from tsunagu_schemas.topics import (
     DIRECTORY_EVENTS,
     NOTIFICATION_EVENTS,
@@ -32,7 +28,6 @@ from tsunagu_schemas.topics import (
     dead_letter_topic,
 )
 
-Records = list[ConsumerRecord[Any, Any]]
 CONSUMED = (REFERRAL_EVENTS, DIRECTORY_EVENTS)
 OBSERVED = (NOTIFICATION_EVENTS, dead_letter_topic(REFERRAL_EVENTS))
 
@@ -102,89 +97,6 @@ async def webhook_receiver() -> AsyncIterator[WebhookReceiver]:
     yield receiver
     server.should_exit = True
     await task
-
-
-async def partitions_of(bootstrap: str, topics: Iterable[str]) -> list[TopicPartition]:
-    """Every partition of `topics`, creating those that do not exist yet."""
-    wanted = list(topics)
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        missing = set(wanted) - set(await admin.list_topics())
-        if missing:
-            new = [NewTopic(t, num_partitions=3, replication_factor=1) for t in missing]
-            with contextlib.suppress(TopicAlreadyExistsError):
-                await admin.create_topics(new)
-        described = await admin.describe_topics(wanted)
-    finally:
-        await admin.close()
-    return [
-        TopicPartition(topic["topic"], partition["partition"])
-        for topic in described
-        for partition in topic["partitions"]
-    ]
-
-
-async def end_offsets(
-    bootstrap: str, topics: Iterable[str], *, group_id: str | None = None
-) -> dict[TopicPartition, int]:
-    """The end of every partition of `topics` now; committed for `group_id` when one is given."""
-    partitions = await partitions_of(bootstrap, topics)
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=group_id, enable_auto_commit=False
-    )
-    await consumer.start()
-    try:
-        consumer.assign(partitions)
-        ends: dict[TopicPartition, int] = await consumer.end_offsets(partitions)
-        if group_id is not None:
-            await consumer.commit(ends)
-        return ends
-    finally:
-        await consumer.stop()
-
-
-async def read_from(
-    bootstrap: str,
-    start: Mapping[TopicPartition, int],
-    *,
-    until: Callable[[Records], bool],
-    timeout: float = 30.0,
-) -> Records:
-    """Read the partitions of `start` from the offsets given until `until(records)` holds."""
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False
-    )
-    await consumer.start()
-    records: Records = []
-    deadline = time.monotonic() + timeout
-    try:
-        consumer.assign(list(start))
-        for partition, offset in start.items():
-            consumer.seek(partition, offset)
-        while not until(records):
-            if time.monotonic() >= deadline:
-                raise AssertionError(f"not seen within {timeout}s; {len(records)} records read")
-            batch = await consumer.getmany(timeout_ms=100)
-            for partition_records in batch.values():
-                records.extend(partition_records)
-    finally:
-        await consumer.stop()
-    return records
-
-
-async def read_whole_topic(bootstrap: str, topic: str) -> Records:
-    """Every record of `topic` published until now."""
-    ends = await end_offsets(bootstrap, [topic])
-
-    def at_the_end(records: Records) -> bool:
-        reached = {p: 0 for p in ends}
-        for record in records:
-            partition = TopicPartition(record.topic, record.partition)
-            reached[partition] = max(reached[partition], record.offset + 1)
-        return all(reached[p] >= end for p, end in ends.items())
-
-    return await read_from(bootstrap, dict.fromkeys(ends, 0), until=at_the_end)
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,8 @@ from services.notifications.domain import agency_secret, signature_matches
 from services.notifications.main import create_app
 from services.notifications.settings import NotificationsSettings
 from tests.integration.harness import eventually, headers_of, publish_event, running
-from tests.integration.notifications.conftest import (
-    Records,
-    SharedTopics,
-    WebhookReceiver,
-    read_whole_topic,
-)
+from tests.integration.kafka_positions import Records, read_whole_topic
+from tests.integration.notifications.conftest import SharedTopics, WebhookReceiver
 from tsunagu.store import make_client
 from tsunagu_schemas import AgencyEventData, ReferralEventData
 from tsunagu_schemas.topics import NOTIFICATION_EVENTS, agency_topic
