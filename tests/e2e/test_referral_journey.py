@@ -57,6 +57,19 @@ async def _act(
     return response.json()  # type: ignore[no-any-return]
 
 
+async def _act_once_known(
+    http: httpx.AsyncClient, url: str, agency: str, body: dict[str, Any]
+) -> dict[str, Any]:
+    """Act, waiting while the referrals service has not yet learnt a new agency (422)."""
+
+    async def attempt() -> dict[str, Any] | None:
+        response = await http.post(url, json=body, headers={"X-Tsunagu-Agency": agency})
+        assert response.status_code in (200, 422), response.text
+        return response.json() if response.status_code == 200 else None  # type: ignore[no-any-return]
+
+    return await eventually(attempt, timeout=60, interval=0.5)  # type: ignore[no-any-return]
+
+
 async def _create_referral(http: httpx.AsyncClient, system: System, a: str, b: str) -> str:
     now = datetime.now(UTC)
     body = {
@@ -98,7 +111,7 @@ async def _walk_the_journey(
     referral_id = await _create_referral(http, system, a, b)
     base = f"{system.urls['referrals']}/v1/referrals/{referral_id}"
     await _act(http, f"{base}/accept", b)
-    await _act(
+    await _act_once_known(
         http,
         f"{base}/handoff",
         b,

@@ -63,27 +63,30 @@ def _referral_body(hotline: str, food_bank: str) -> dict[str, Any]:
     }
 
 
-def _create_when_known(
-    http: httpx.Client, referrals: str, body: dict[str, Any], timeout: float = 60.0
+def _post_when_known(
+    http: httpx.Client, url: str, body: dict[str, Any], *, agency: str, timeout: float = 60.0
 ) -> dict[str, Any]:
-    """Create the referral once the referrals service has learnt the agencies from events."""
+    """POST once the referrals service has learnt the agencies involved from directory events.
+
+    Until then it answers 422 (agency not in its directory), so that answer is retried a while.
+    """
     deadline = time.monotonic() + timeout
     while True:
-        response = http.post(
-            f"{referrals}/v1/referrals", json=body, headers={AGENCY_HEADER: body["from_agency_id"]}
-        )
+        response = http.post(url, json=body, headers={AGENCY_HEADER: agency})
         if response.status_code != 422 or time.monotonic() > deadline:
-            return _check(response, 201)
+            return _check(response, 200, 201)
         time.sleep(0.5)
 
 
 def walk_referral(http: httpx.Client, referrals: str, ids: dict[str, str], say: Say) -> str:
     """Create → accept → hand off → accept → close, printing each step; return the id."""
     hotline, food_bank, welfare = ids[HOTLINE], ids[FOOD_BANK], ids[WELFARE_OFFICE]
-    referral = _create_when_known(http, referrals, _referral_body(hotline, food_bank))
+    referral = _post_when_known(
+        http, f"{referrals}/v1/referrals", _referral_body(hotline, food_bank), agency=hotline
+    )
     base = f"{referrals}/v1/referrals/{referral['id']}"
     say(f"1. {HOTLINE} referred a caller to {FOOD_BANK}: {referral['id']} is {referral['status']}")
-    steps = [
+    steps: list[tuple[str, str, dict[str, Any], str]] = [
         (food_bank, "accept", {}, f"2. {FOOD_BANK} accepted"),
         (
             food_bank,
@@ -105,9 +108,7 @@ def walk_referral(http: httpx.Client, referrals: str, ids: dict[str, str], say: 
         ),
     ]
     for agency, action, body, text in steps:
-        state = _check(
-            http.post(f"{base}/{action}", json=body, headers={AGENCY_HEADER: agency}), 200, 201
-        )
+        state = _post_when_known(http, f"{base}/{action}", body, agency=agency)
         say(f"{text}: status {state['status']}, version {state['version']}")
     return str(referral["id"])
 
