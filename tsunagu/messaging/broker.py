@@ -18,6 +18,7 @@ def make_broker(settings: ServiceSettings, *, service: str) -> KafkaBroker:
         enable_idempotence=True,
         acks="all",
         linger_ms=2,
+        logger=logging.getLogger("tsunagu.kafka"),
         log_level=logging.DEBUG,
         graceful_timeout=10.0,
     )
