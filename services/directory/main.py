@@ -15,8 +15,10 @@ from tsunagu.shutdown import shut_down
 from tsunagu.web import create_app as create_service_app
 
 from .adapters.api import agencies, taxonomy
+from .adapters.exchange_api import hsds
 from .adapters.mongo import SERVICE, MongoAgencyRepository
 from .adapters.taxonomy_files import load_taxonomy
+from .exchange import DirectoryExchange
 from .settings import DirectorySettings
 from .use_cases import AgencyDirectory
 
@@ -69,8 +71,9 @@ def create_app(settings: DirectorySettings) -> FastAPI:
         title="Tsunagu directory",
         description="The agencies of the network, the services they offer, where and to whom.",
         lifespan=lifespan,
-        routers=[agencies, taxonomy],
+        routers=[agencies, taxonomy, hsds],
         readiness={"store": store_ready, "kafka": kafka_ready},
     )
     app.state.directory = directory
+    app.state.exchange = DirectoryExchange(directory=directory, utc_offset=settings.utc_offset)
     return app

@@ -28,3 +28,8 @@ class DirectorySettings(ServiceSettings):
         default=TAXONOMY_DIR / "areas.json",
         description="JSON list of {code, label_ja, label_en, covers_all?}: the city's areas.",
     )
+    utc_offset: str = Field(
+        default="+09:00",
+        pattern=r"^[+-]([01][0-9]|2[0-3]):[0-5][0-9]$",
+        description="The city's offset from UTC: opening hours are local times at this offset.",
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 import structlog
 
@@ -24,40 +24,12 @@ from .domain import (
     deactivate,
     new_agency_id,
     register,
+    remove_location,
     revise,
 )
+from .ports import AgencyRepository, EventRelay
 
 log = structlog.get_logger(__name__)
-
-
-class AgencyRepository(Protocol):
-    """Where agencies and their pending events are kept."""
-
-    async def add(self, change: AgencyChange, *, traceparent: str | None) -> None:
-        """Store a newly registered agency with its pending event."""
-        ...
-
-    async def get(self, agency_id: str) -> Agency | None:
-        """Load one agency, or None."""
-        ...
-
-    async def save(
-        self, change: AgencyChange, *, expected_version: int, traceparent: str | None
-    ) -> bool:
-        """Store a change if the agency is still at `expected_version`; False otherwise."""
-        ...
-
-    async def search(self, search: AgencySearch, *, limit: int, after: str | None) -> list[Agency]:
-        """Up to `limit` matching agencies in id order, after the id `after`."""
-        ...
-
-
-class EventRelay(Protocol):
-    """What publishes the stored pending events."""
-
-    def notify(self) -> None:
-        """Say that new events are waiting."""
-        ...
 
 
 @dataclass(frozen=True)
@@ -90,10 +62,19 @@ class AgencyDirectory:
         self.taxonomy = taxonomy
         self._clock = clock
 
-    async def register(self, profile: AgencyProfile, *, traceparent: str | None = None) -> Agency:
-        """Register an agency and announce it."""
+    async def register(
+        self,
+        profile: AgencyProfile,
+        *,
+        agency_id: str | None = None,
+        traceparent: str | None = None,
+    ) -> Agency:
+        """Register an agency under a fresh id, or the given one (an import), and announce it."""
         change = register(
-            profile, agency_id=new_agency_id(), taxonomy=self.taxonomy, now=self._clock()
+            profile,
+            agency_id=agency_id or new_agency_id(),
+            taxonomy=self.taxonomy,
+            now=self._clock(),
         )
         await self._agencies.add(change, traceparent=traceparent)
         self._relay.notify()
@@ -106,6 +87,10 @@ class AgencyDirectory:
         if agency is None:
             raise AgencyNotFound(agency_id)
         return agency
+
+    async def find(self, agency_id: str) -> Agency | None:
+        """Return one agency, or None when there is none with this id."""
+        return await self._agencies.get(agency_id)
 
     async def revise(
         self,
@@ -130,12 +115,21 @@ class AgencyDirectory:
         change = deactivate(agency, now=self._clock())
         return await self._save(agency, change, if_match=if_match, traceparent=traceparent)
 
+    async def remove_location(
+        self, agency_id: str, location_id: str, *, traceparent: str | None = None
+    ) -> Agency:
+        """Remove one of the agency's locations, hidden or not, and announce the change."""
+        agency = await self.get(agency_id)
+        change = remove_location(agency, location_id, now=self._clock())
+        return await self._save(agency, change, if_match=None, traceparent=traceparent)
+
     async def search(
         self,
         *,
         category: str | None = None,
         area: str | None = None,
         accepting: bool | None = None,
+        language: str | None = None,
         text: str | None = None,
         include_inactive: bool = False,
         limit: int = 50,
@@ -147,6 +141,7 @@ class AgencyDirectory:
             category=category,
             areas=self.taxonomy.areas_serving(area) if area else (),
             accepting=accepting,
+            language=language or None,
             text=text or None,
             include_inactive=include_inactive,
         )

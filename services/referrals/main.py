@@ -13,10 +13,12 @@ from tsunagu.shutdown import shut_down
 from tsunagu.store import make_client, ping
 from tsunagu.web import create_app as create_service_app
 
-from .adapters import api, transitions
+from .adapters import api, households, records, transitions
 from .adapters.agency_store import MongoAgencies
 from .adapters.clock import SystemClock
+from .adapters.household_store import HOUSEHOLD_LINKS, MongoHouseholdLinks
 from .adapters.referral_store import CHANGES, SERVICE, MongoReferrals
+from .adapters.sla_scanner import SlaScanner
 from .adapters.subscribers import subscribe_to_directory
 from .ports import Clock, Ports
 from .settings import ReferralsSettings
@@ -32,7 +34,16 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
     )
     referrals = MongoReferrals(database=database, on_write=relay.notify)
     agencies = MongoAgencies(collection=database["agencies"])
-    ports = Ports(referrals=referrals, agencies=agencies, clock=clock or SystemClock())
+    ports = Ports(
+        referrals=referrals,
+        agencies=agencies,
+        clock=clock or SystemClock(),
+        households=MongoHouseholdLinks(collection=database[HOUSEHOLD_LINKS]),
+        sla=settings.sla_policy(),
+        coordinator=settings.coordinator_agency_id,
+        coordinator_name=settings.coordinator_agency_name,
+    )
+    scanner = SlaScanner(ports=ports, interval=settings.sla_scan_seconds)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -40,10 +51,16 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
         subscribe_to_directory(broker, ports=ports, settings=settings)
         await broker.start()
         await relay.start()
+        await scanner.start()
         try:
             yield
         finally:
-            await shut_down(("relay", relay.stop), ("broker", broker.stop), ("store", client.close))
+            await shut_down(
+                ("sla scanner", scanner.stop),
+                ("relay", relay.stop),
+                ("broker", broker.stop),
+                ("store", client.close),
+            )
 
     async def kafka_ready() -> None:
         if not await broker.ping(settings.broker_ping_seconds):
@@ -56,8 +73,9 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
         title="Tsunagu referrals",
         description="Referrals and handoffs of a person between the network's agencies.",
         lifespan=lifespan,
-        routers=[api.router, transitions.router],
+        routers=[records.router, api.router, transitions.router, households.router],
         readiness={"store": store_ready, "kafka": kafka_ready},
     )
     app.state.ports = ports
+    app.state.sla_scanner = scanner
     return app

@@ -8,7 +8,7 @@ from typing import Protocol
 
 from tsunagu_schemas import ReferralStatus, Urgency
 
-from .domain import Agency, Referral, ReferralEvent
+from .domain import DEFAULT_SLA, Agency, Referral, ReferralEvent, SlaPolicy
 
 
 class Clock(Protocol):
@@ -58,12 +58,36 @@ class ReferralRepository(Protocol):
         """Up to `query.limit` referrals the agency is party to, newest first."""
         ...
 
+    async def party_to(self, agency_id: str, *, since: datetime) -> list[Referral]:
+        """Every referral the agency is party to that changed at or after `since`."""
+        ...
+
+    async def due(self, now: datetime, *, limit: int) -> list[str]:
+        """Ids of referrals whose current leg is past its deadline and not yet flagged."""
+        ...
+
+
+class HouseholdLinks(Protocol):
+    """Links between referrals of members of one household (kept apart from their content)."""
+
+    async def link(self, referral_id: str, other_id: str, *, by: str, at: datetime) -> bool:
+        """Link two referrals both ways; tell whether the link is new."""
+        ...
+
+    async def related(self, referral_id: str) -> list[str]:
+        """Ids of the referrals linked to this one."""
+        ...
+
 
 class AgencyDirectory(Protocol):
     """The local read model of the directory."""
 
     async def get(self, agency_id: str) -> Agency | None:
         """The agency, or None when the directory never announced it."""
+        ...
+
+    async def named(self, name: str) -> Agency | None:
+        """The active agency of that name, or None."""
         ...
 
     async def apply(self, agency: Agency) -> bool:
@@ -78,3 +102,14 @@ class Ports:
     referrals: ReferralRepository
     agencies: AgencyDirectory
     clock: Clock
+    households: HouseholdLinks
+    sla: SlaPolicy = DEFAULT_SLA
+    coordinator: str | None = None
+    coordinator_name: str | None = None
+
+    async def coordinator_id(self) -> str | None:
+        """The coordinator's agency id: as configured, or found by its directory name."""
+        if self.coordinator or not self.coordinator_name:
+            return self.coordinator
+        found = await self.agencies.named(self.coordinator_name)
+        return found.agency_id if found else None

@@ -42,7 +42,9 @@ async def create_referral(
 ) -> Referral:
     """Open a referral to an agency of the directory, under a valid legal basis."""
     target = await ports.agencies.get(request.to_agency_id)
-    referral, event = open_referral(request, actor=actor, target=target, now=ports.clock.now())
+    referral, event = open_referral(
+        request, actor=actor, target=target, now=ports.clock.now(), sla=ports.sla
+    )
     await ports.referrals.add(referral, event, traceparent=traceparent)
     return referral
 
@@ -106,13 +108,20 @@ async def hand_off_referral(ports: Ports, request: Request, *, handoff: Handoff)
     return await _change(
         ports,
         request,
-        lambda r, now: r.handoff(actor=request.actor, request=handoff, target=target, now=now),
+        lambda r, now: r.handoff(
+            actor=request.actor, request=handoff, target=target, now=now, sla=ports.sla
+        ),
     )
 
 
 async def apply_agency_event(ports: Ports, *, data: AgencyEventData) -> bool:
     """Update the local directory from an agency event; older or repeated ones change nothing."""
     return await ports.agencies.apply(Agency.from_event(data))
+
+
+async def change_referral(ports: Ports, request: Request, change: Change) -> Referral:
+    """Apply one change on behalf of `request.actor` (see `_change`)."""
+    return await _change(ports, request, change)
 
 
 async def _change(ports: Ports, request: Request, change: Change) -> Referral:

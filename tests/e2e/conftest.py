@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -12,6 +13,7 @@ import pytest
 
 from tests.e2e.webhook_receiver import WebhookReceiver
 from tests.infra import Endpoints
+from tests.integration.kafka_positions import end_offsets
 from tsunagu.localstack.processes import ProcessHandle, handle_alive, stop
 from tsunagu.localstack.services import (
     SERVICES,
@@ -19,6 +21,7 @@ from tsunagu.localstack.services import (
     start_service,
     wait_service_ready,
 )
+from tsunagu_schemas.topics import EVENT_TOPICS
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,14 @@ def system(endpoints: Endpoints, tmp_path_factory: pytest.TempPathFactory) -> It
                 database=f"e2e_{spec.name}_{run_id}",
             )
             env[f"{spec.env_prefix}CONSUMER_GROUP"] = f"e2e-{spec.name}-{run_id}"
+            # The topics are shared by every run: start at their end, not in their history.
+            asyncio.run(
+                end_offsets(
+                    endpoints.kafka_bootstrap_servers,
+                    EVENT_TOPICS,
+                    group_id=f"e2e-{spec.name}-{run_id}",
+                )
+            )
             handle = start_service(spec.name, env, logs / f"{spec.name}.log")
             handles.append(handle)
             urls[spec.name] = spec.base_url(port)

@@ -1,4 +1,4 @@
-"""`tsunagu demo`: seed the city network and walk one referral through it."""
+"""`tsunagu demo`: seed the city network and walk its referral stories through it."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import typer
 from rich.console import Console
 
 from tsunagu.demo.journey import DemoError, seed_network, verify_audit, walk_referral
+from tsunagu.demo.stories import escalate_missed_deadline, reroute_declined, support_family
 
 console = Console()
 
@@ -18,6 +19,9 @@ def run_demo(base_urls: dict[str, str]) -> None:
             console.rule("Tsunagu demo")
             ids = seed_network(http, base_urls["directory"], console.print)
             referral_id = walk_referral(http, base_urls["referrals"], ids, console.print)
+            reroute_declined(http, base_urls["referrals"], ids, console.print)
+            escalate_missed_deadline(http, base_urls["referrals"], ids, console.print)
+            support_family(http, base_urls["referrals"], ids, console.print)
             ok = verify_audit(http, base_urls["audit"], referral_id, console.print)
         except (DemoError, httpx.HTTPError) as error:
             console.print(f"[red]demo failed:[/red] {error}")

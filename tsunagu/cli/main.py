@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import typer
 
-from tsunagu.cli import audit, demo, stack
+from tsunagu.cli import audit, demo, directory, dlq, stack
 
-COMMAND_MODULES = (stack, demo, audit)
+COMMAND_MODULES = (stack, demo, audit, dlq, directory)
 
 app = typer.Typer(
     name="tsunagu",

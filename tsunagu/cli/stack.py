@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 from typing import Annotated
 
 import typer
@@ -10,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from tsunagu.demo.journey import DEMO_REFERRALS_ENV
 from tsunagu.localstack import (
     SERVICES,
     LocalStackError,
@@ -44,6 +46,8 @@ def up_command(
 ) -> None:
     """Start Kafka, the document store and the four services in the background."""
     layout = default_layout()
+    if demo:  # short demo deadlines, unless set otherwise (see tsunagu.demo.journey)
+        os.environ.update({k: v for k, v in DEMO_REFERRALS_ENV.items() if k not in os.environ})
     if fresh:
         down(layout, console)
         wipe(layout)

@@ -12,6 +12,13 @@ import httpx
 from tsunagu.demo.network import FOOD_BANK, HOTLINE, NETWORK, WELFARE_OFFICE
 
 AGENCY_HEADER = "X-Tsunagu-Agency"
+DEMO_REFERRALS_ENV: dict[str, str] = {
+    "TSUNAGU_REFERRALS_SLA_EMERGENCY_SECONDS": "15",
+    "TSUNAGU_REFERRALS_SLA_SCAN_SECONDS": "2",
+    "TSUNAGU_REFERRALS_COORDINATOR_AGENCY_NAME": WELFARE_OFFICE,
+}
+"""What `tsunagu up --demo` gives the referrals service: a 15-second emergency deadline, so the
+demo can show a breach escalated to the city office without waiting an hour."""
 Say = Callable[[str], None]
 
 
@@ -19,7 +26,8 @@ class DemoError(RuntimeError):
     """The demo could not go on; the message says where."""
 
 
-def _check(response: httpx.Response, *expected: int) -> dict[str, Any]:
+def expect(response: httpx.Response, *expected: int) -> dict[str, Any]:
+    """The JSON body of a response with one of the expected statuses, or DemoError."""
     if response.status_code not in expected:
         raise DemoError(
             f"{response.request.method} {response.request.url} → "
@@ -32,27 +40,36 @@ def seed_network(http: httpx.Client, directory: str, say: Say) -> dict[str, str]
     """Register every agency of the network once; return their ids by name."""
     ids: dict[str, str] = {}
     for entry in NETWORK:
-        found = _check(http.get(f"{directory}/v1/agencies", params={"q": entry["name"]}), 200)
+        found = expect(http.get(f"{directory}/v1/agencies", params={"q": entry["name"]}), 200)
         same = [a for a in found.get("items", []) if a["name"] == entry["name"]]
         if same:
             ids[entry["name"]] = same[0]["id"]
             continue
-        created = _check(http.post(f"{directory}/v1/agencies", json=entry), 201)
+        created = expect(http.post(f"{directory}/v1/agencies", json=entry), 201)
         ids[entry["name"]] = created["id"]
         say(f"  registered {entry['name']} ({created['id']})")
     say(f"Directory holds the network: {len(ids)} agencies.")
     return ids
 
 
-def _referral_body(hotline: str, food_bank: str) -> dict[str, Any]:
+def referral_body(
+    sender: str,
+    receiver: str,
+    *,
+    needs: tuple[str, ...] = ("food",),
+    urgency: str = "urgent",
+    note: str = "Caller has not eaten for two days; lives alone.",
+    subject: str = "市民 太郎 (demo)",
+) -> dict[str, Any]:
+    """A referral under the subject's consent for the whole network, valid half a year."""
     now = datetime.now(UTC)
     return {
-        "from_agency_id": hotline,
-        "to_agency_id": food_bank,
-        "needs": ["food"],
-        "urgency": "urgent",
-        "note": "Caller has not eaten for two days; lives alone.",
-        "subject": {"display_name": "市民 太郎 (demo)", "birth_year": 1968},
+        "from_agency_id": sender,
+        "to_agency_id": receiver,
+        "needs": list(needs),
+        "urgency": urgency,
+        "note": note,
+        "subject": {"display_name": subject, "birth_year": 1968},
         "basis": {
             "kind": "consent",
             "given_by": "subject",
@@ -63,7 +80,7 @@ def _referral_body(hotline: str, food_bank: str) -> dict[str, Any]:
     }
 
 
-def _post_when_known(
+def post_when_known(
     http: httpx.Client, url: str, body: dict[str, Any], *, agency: str, timeout: float = 60.0
 ) -> dict[str, Any]:
     """POST once the referrals service has learnt the agencies involved from directory events.
@@ -74,15 +91,15 @@ def _post_when_known(
     while True:
         response = http.post(url, json=body, headers={AGENCY_HEADER: agency})
         if response.status_code != 422 or time.monotonic() > deadline:
-            return _check(response, 200, 201)
+            return expect(response, 200, 201)
         time.sleep(0.5)
 
 
 def walk_referral(http: httpx.Client, referrals: str, ids: dict[str, str], say: Say) -> str:
     """Create → accept → hand off → accept → close, printing each step; return the id."""
     hotline, food_bank, welfare = ids[HOTLINE], ids[FOOD_BANK], ids[WELFARE_OFFICE]
-    referral = _post_when_known(
-        http, f"{referrals}/v1/referrals", _referral_body(hotline, food_bank), agency=hotline
+    referral = post_when_known(
+        http, f"{referrals}/v1/referrals", referral_body(hotline, food_bank), agency=hotline
     )
     base = f"{referrals}/v1/referrals/{referral['id']}"
     say(f"1. {HOTLINE} referred a caller to {FOOD_BANK}: {referral['id']} is {referral['status']}")
@@ -108,7 +125,7 @@ def walk_referral(http: httpx.Client, referrals: str, ids: dict[str, str], say: 
         ),
     ]
     for agency, action, body, text in steps:
-        state = _post_when_known(http, f"{base}/{action}", body, agency=agency)
+        state = post_when_known(http, f"{base}/{action}", body, agency=agency)
         say(f"{text}: status {state['status']}, version {state['version']}")
     return str(referral["id"])
 
@@ -120,7 +137,7 @@ def verify_audit(
     deadline = time.monotonic() + timeout
     items: list[dict[str, Any]] = []
     while time.monotonic() < deadline:
-        page = _check(
+        page = expect(
             http.get(
                 f"{audit}/v1/audit/records", params={"referral_id": referral_id, "limit": 100}
             ),
@@ -132,7 +149,7 @@ def verify_audit(
         time.sleep(0.5)
     for item in items:
         say(f"  audit #{item['seq']}: {item['type']} by {item['actor']} hash {item['hash'][:12]}…")
-    result = _check(http.get(f"{audit}/v1/audit/verify"), 200)
+    result = expect(http.get(f"{audit}/v1/audit/verify"), 200)
     if result.get("ok"):
         say(
             f"Audit verification: ok ({result['records']} records, head seq "

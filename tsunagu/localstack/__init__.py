@@ -3,7 +3,7 @@
 from tsunagu.localstack.errors import LocalStackError, StartupError, ToolMissingError
 from tsunagu.localstack.layout import StackLayout, default_home, default_layout, layout_for_tests
 from tsunagu.localstack.parts import KAFKA, STORE, kafka_part, launch, stop_part, store_part
-from tsunagu.localstack.processes import ProcessHandle, stop
+from tsunagu.localstack.processes import ProcessHandle, kill, stop
 from tsunagu.localstack.services import (
     SERVICES,
     ServiceSpec,
@@ -29,6 +29,7 @@ __all__ = [
     "default_layout",
     "down",
     "kafka_part",
+    "kill",
     "launch",
     "layout_for_tests",
     "service_env",

@@ -131,6 +131,13 @@ def stop(handle: ProcessHandle, timeout: float = 15.0) -> None:
     _wait_group_gone(handle, 5.0)
 
 
+def kill(handle: ProcessHandle, timeout: float = 10.0) -> None:
+    """Kill the process group of ``handle`` at once (SIGKILL), as a crash would, and reap it."""
+    _signal_group(handle.pid, signal.SIGKILL)
+    if not _wait_group_gone(handle, timeout):
+        raise TimeoutError(f"{handle.name} (pid {handle.pid}) survived SIGKILL")
+
+
 def log_tail(path: Path, lines: int = 25) -> str:
     """Return the last ``lines`` lines a log file got since its process last started."""
     try:

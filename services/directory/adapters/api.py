@@ -36,6 +36,7 @@ IfMatch = Annotated[
     Header(alias="If-Match", description='The version last seen, as its ETag (e.g. "3").'),
 ]
 
+LANGUAGE_TAG = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
 TRACEPARENT = re.compile(r"[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
 
 agencies = APIRouter(prefix="/v1/agencies", tags=["agencies"], route_class=DirectoryRoute)
@@ -84,8 +85,12 @@ async def search_agencies(
     category: Annotated[str | None, Query(description="Category code.")] = None,
     area: Annotated[str | None, Query(description="Area code; city-wide services too.")] = None,
     accepting: Annotated[bool | None, Query(description="Accepting referrals.")] = None,
+    language: Annotated[
+        str | None, Query(pattern=LANGUAGE_TAG, description="BCP 47 tag; `en` finds `en-GB`.")
+    ] = None,
     q: Annotated[
-        str | None, Query(max_length=200, description="Text in names, descriptions.")
+        str | None,
+        Query(max_length=200, description="Text in names, descriptions, eligibility."),
     ] = None,
     include_inactive: bool = False,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -96,6 +101,7 @@ async def search_agencies(
         category=category,
         area=area,
         accepting=accepting,
+        language=language,
         text=q,
         include_inactive=include_inactive,
         limit=limit,
@@ -145,6 +151,25 @@ async def deactivate_agency(
     """Deactivate an agency: referrals to it are refused afterwards; its history is kept."""
     agency = await directory.deactivate(
         agency_id, if_match=expected_version(if_match), traceparent=continued_trace(traceparent)
+    )
+    return with_etag(response, AgencyView.of(agency))
+
+
+@agencies.delete(
+    "/{agency_id}/locations/{location_id}",
+    response_model=AgencyView,
+    responses=problem_responses(404, 409),
+)
+async def remove_location(
+    agency_id: str,
+    location_id: str,
+    response: Response,
+    directory: Directory,
+    traceparent: Traceparent = None,
+) -> AgencyView:
+    """Remove one location, hidden or not (the only way to remove a hidden one)."""
+    agency = await directory.remove_location(
+        agency_id, location_id, traceparent=continued_trace(traceparent)
     )
     return with_etag(response, AgencyView.of(agency))
 

@@ -7,11 +7,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from tsunagu_schemas import AgencyKind, DeliveryPreferences, ServiceEntry
+from tsunagu_schemas import AgencyKind, DeliveryPreferences
 
-from ..domain import Agency, AgencyProfile, Contact, TaxonomyCode
+from ..domain import Address, Agency, AgencyProfile, Contact, Location, Service, TaxonomyCode
 
-REQUIRED_WHEN_GIVEN = ("name", "kind", "services", "contacts", "delivery")
+REQUIRED_WHEN_GIVEN = ("name", "kind", "services", "locations", "contacts", "delivery")
 
 
 class AgencyRegistration(AgencyProfile):
@@ -26,7 +26,11 @@ class AgencyRevision(BaseModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     kind: AgencyKind | None = None
     description: str | None = Field(default=None, max_length=4000)
-    services: list[ServiceEntry] | None = Field(default=None, min_length=1)
+    services: list[Service] | None = Field(default=None, min_length=1)
+    locations: list[Location] | None = Field(
+        default=None,
+        description="Replaces the locations; hidden ones not named here by id are kept.",
+    )
     contacts: list[Contact] | None = None
     delivery: DeliveryPreferences | None = None
 
@@ -42,6 +46,20 @@ class AgencyRevision(BaseModel):
         return {f: getattr(self, f) for f in self.model_fields_set}
 
 
+class LocationView(BaseModel):
+    """A location as the directory shows it (hidden locations never are)."""
+
+    id: str
+    name: str
+    description: str | None
+    address: Address
+
+    @classmethod
+    def of(cls, location: Location) -> LocationView:
+        """The view of a visible location."""
+        return cls.model_validate(location.model_dump(exclude={"hidden"}))
+
+
 class AgencyView(BaseModel):
     """An agency as the directory shows it."""
 
@@ -51,7 +69,8 @@ class AgencyView(BaseModel):
     name: str
     kind: AgencyKind
     description: str | None
-    services: list[ServiceEntry]
+    services: list[Service]
+    locations: list[LocationView] = Field(description="Only the locations that are not hidden.")
     contacts: list[Contact]
     delivery: DeliveryPreferences
     registered_at: datetime
@@ -59,8 +78,10 @@ class AgencyView(BaseModel):
 
     @classmethod
     def of(cls, agency: Agency) -> AgencyView:
-        """The view of a domain agency."""
-        return cls.model_validate(agency.model_dump())
+        """The view of a domain agency, without its hidden locations."""
+        fields = agency.model_dump(exclude={"locations"})
+        locations = [LocationView.of(location) for location in agency.visible_locations]
+        return cls.model_validate({**fields, "locations": locations})
 
 
 class AgencyList(BaseModel):

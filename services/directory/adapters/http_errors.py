@@ -11,10 +11,13 @@ from fastapi.routing import APIRoute
 from tsunagu.web import Problem
 
 from ..domain import (
+    AgencyExists,
     AgencyInactive,
     AgencyNotFound,
     ConcurrentUpdate,
     DirectoryError,
+    InvalidDocument,
+    LocationNotFound,
     UnknownCodes,
     VersionMismatch,
 )
@@ -32,8 +35,14 @@ def problem_of(exc: DirectoryError) -> Problem:
             for u in exc.unknown
         ]
         return Problem(422, str(exc), kind="unknown-code", title="Unknown code", errors=errors)
+    if isinstance(exc, InvalidDocument):
+        return _invalid_document(exc)
     if isinstance(exc, AgencyNotFound):
         return Problem(404, str(exc), kind="agency-not-found")
+    if isinstance(exc, LocationNotFound):
+        return Problem(404, str(exc), kind="location-not-found")
+    if isinstance(exc, AgencyExists):
+        return Problem(409, str(exc), kind="agency-exists")
     if isinstance(exc, VersionMismatch):
         return Problem(412, str(exc), kind="stale-version", current_version=exc.current)
     if isinstance(exc, ConcurrentUpdate):
@@ -41,6 +50,14 @@ def problem_of(exc: DirectoryError) -> Problem:
     if isinstance(exc, AgencyInactive):
         return Problem(409, str(exc), kind="agency-inactive")
     return Problem(400, str(exc), kind="directory-error")
+
+
+def _invalid_document(exc: InvalidDocument) -> Problem:
+    errors = [
+        {"field": f"body.{path}", "message": message, "type": "hsds_schema"}
+        for path, message in exc.problems
+    ]
+    return Problem(422, str(exc), kind="invalid-hsds", title="Invalid HSDS", errors=errors)
 
 
 class DirectoryRoute(APIRoute):

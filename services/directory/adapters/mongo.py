@@ -9,11 +9,12 @@ from typing import Any
 
 from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
 
 from tsunagu.events import outbox_entry
 from tsunagu.outbox import OUTBOX_FIELD
 
-from ..domain import Agency, AgencyChange, AgencySearch
+from ..domain import Agency, AgencyChange, AgencyExists, AgencySearch
 
 SERVICE = "directory"
 # Matching in the store only narrows the candidates (FerretDB lacks a reliable $elemMatch);
@@ -37,13 +38,18 @@ class MongoAgencyRepository:
         """Create the indexes searches rely on."""
         await self._collection.create_index([("services.categories", ASCENDING)])
         await self._collection.create_index([("services.areas", ASCENDING)])
+        await self._collection.create_index([("services.languages", ASCENDING)])
+        await self._collection.create_index([("services.accepting_referrals", ASCENDING)])
         await self._collection.create_index([("active", ASCENDING), ("_id", ASCENDING)])
 
     async def add(self, change: AgencyChange, *, traceparent: str | None) -> None:
         """Store a newly registered agency with its pending event."""
         document = _to_document(change.agency)
         document[OUTBOX_FIELD] = [_pending_event(change, traceparent)]
-        await self._collection.insert_one(document)
+        try:
+            await self._collection.insert_one(document)
+        except DuplicateKeyError as exc:
+            raise AgencyExists(change.agency.id) from exc
 
     async def get(self, agency_id: str) -> Agency | None:
         """Load one agency, or None."""
@@ -94,9 +100,18 @@ def _narrowing_query(search: AgencySearch) -> dict[str, Any]:
         query["services.areas"] = {"$in": list(search.areas)}
     if search.accepting is not None:
         query["services.accepting_referrals"] = search.accepting
+    if search.language:
+        tag = {"$regex": f"^{re.escape(search.language)}(-|$)", "$options": "i"}
+        query["services.languages"] = tag
     if search.text:
         pattern = {"$regex": re.escape(search.text), "$options": "i"}
-        fields = ("name", "description", "services.name", "services.description")
+        fields = (
+            "name",
+            "description",
+            "services.name",
+            "services.description",
+            "services.eligibility_description",
+        )
         query["$or"] = [{field: pattern} for field in fields]
     return query
 

@@ -1,21 +1,26 @@
 """The directory's domain: agencies, their services, the taxonomy and the events they produce."""
 
 from .agency import (
+    AGENCY_ID,
     Agency,
     AgencyChange,
     AgencyProfile,
-    Contact,
     check_version,
     deactivate,
     new_agency_id,
     register,
+    remove_location,
     revise,
 )
+from .details import Address, Contact, Location, Schedule, Service, Weekday
 from .errors import (
+    AgencyExists,
     AgencyInactive,
     AgencyNotFound,
     ConcurrentUpdate,
     DirectoryError,
+    InvalidDocument,
+    LocationNotFound,
     UnknownCode,
     UnknownCodes,
     VersionMismatch,
@@ -24,8 +29,11 @@ from .search import AgencySearch
 from .taxonomy import Taxonomy, TaxonomyCode
 
 __all__ = [
+    "AGENCY_ID",
+    "Address",
     "Agency",
     "AgencyChange",
+    "AgencyExists",
     "AgencyInactive",
     "AgencyNotFound",
     "AgencyProfile",
@@ -33,14 +41,21 @@ __all__ = [
     "ConcurrentUpdate",
     "Contact",
     "DirectoryError",
+    "InvalidDocument",
+    "Location",
+    "LocationNotFound",
+    "Schedule",
+    "Service",
     "Taxonomy",
     "TaxonomyCode",
     "UnknownCode",
     "UnknownCodes",
     "VersionMismatch",
+    "Weekday",
     "check_version",
     "deactivate",
     "new_agency_id",
     "register",
+    "remove_location",
     "revise",
 ]

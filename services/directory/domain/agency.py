@@ -7,26 +7,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from tsunagu_schemas import AgencyEventData, AgencyKind, DeliveryPreferences, ServiceEntry
+from tsunagu_schemas import AgencyEventData, AgencyKind, DeliveryPreferences
 from tsunagu_schemas.agency import AGENCY_DEACTIVATED, AGENCY_REGISTERED, AGENCY_UPDATED
 
-from .errors import AgencyInactive, UnknownCodes, VersionMismatch
+from .details import Contact, Location, Service
+from .errors import AgencyInactive, LocationNotFound, UnknownCodes, VersionMismatch
 from .taxonomy import Taxonomy
 
 ID_PREFIX = "agc_"
-
-
-class Contact(BaseModel):
-    """A person to reach at the agency; never part of an event."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    name: str = Field(min_length=1)
-    role: str | None = None
-    phone: str | None = None
-    email: str | None = None
+AGENCY_ID = r"^agc_[0-9a-f]{12}$"
 
 
 class AgencyProfile(BaseModel):
@@ -37,9 +28,19 @@ class AgencyProfile(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     kind: AgencyKind
     description: str | None = Field(default=None, max_length=4000)
-    services: list[ServiceEntry] = Field(min_length=1)
+    services: list[Service] = Field(min_length=1)
+    locations: list[Location] = Field(default_factory=list)
     contacts: list[Contact] = Field(default_factory=list)
     delivery: DeliveryPreferences = Field(default_factory=DeliveryPreferences)
+
+    @field_validator("locations")
+    @classmethod
+    def _distinct_visible_first(cls, locations: list[Location]) -> list[Location]:
+        ids = [location.id for location in locations]
+        if len(set(ids)) != len(ids):
+            raise ValueError("location ids must be distinct")
+        # One order for equal lists, so that keeping hidden locations is not a change.
+        return sorted(locations, key=lambda location: location.hidden)
 
 
 class Agency(AgencyProfile):
@@ -56,15 +57,20 @@ class Agency(AgencyProfile):
         """The revisable part of the agency."""
         return AgencyProfile.model_validate(self.model_dump(include=_PROFILE_FIELDS))
 
+    @property
+    def visible_locations(self) -> list[Location]:
+        """The locations anyone may see: every one that is not hidden."""
+        return [location for location in self.locations if not location.hidden]
+
     def public_entry(self) -> AgencyEventData:
-        """The directory entry others may see in events: no contacts."""
+        """The directory entry others may see in events: no contacts, no locations."""
         return AgencyEventData(
             agency_id=self.id,
             version=self.version,
             name=self.name,
             kind=self.kind,
             description=self.description,
-            services=self.services,
+            services=[service.entry() for service in self.services],
             delivery=self.delivery,
             active=self.active,
             occurred_at=self.updated_at,
@@ -106,17 +112,37 @@ def register(
 def revise(
     agency: Agency, changes: dict[str, Any], *, taxonomy: Taxonomy, now: datetime
 ) -> AgencyChange | None:
-    """Apply a partial revision; return None when nothing actually changes."""
+    """Apply a partial revision; return None when nothing actually changes.
+
+    Lists are replaced whole, except that hidden locations the new list does not name by id
+    are kept: nobody sees them, so nobody can be expected to send them back.
+    """
     if not agency.active:
         raise AgencyInactive(agency.id)
     current = agency.profile
-    revised = AgencyProfile.model_validate({**current.model_dump(), **changes})
+    given = {field: _as_data(value) for field, value in changes.items()}
+    if "locations" in given:
+        given["locations"] = _keeping_hidden(agency.locations, given["locations"])
+    revised = AgencyProfile.model_validate({**current.model_dump(), **given})
     if revised == current:
         return None
     if revised.services != current.services:
         _require_known_codes(revised, taxonomy)
     updated = agency.model_copy(
         update={**dict(revised), "version": agency.version + 1, "updated_at": now}
+    )
+    return AgencyChange(updated, AGENCY_UPDATED)
+
+
+def remove_location(agency: Agency, location_id: str, *, now: datetime) -> AgencyChange:
+    """Remove one location, hidden or not, by its id."""
+    if not agency.active:
+        raise AgencyInactive(agency.id)
+    remaining = [location for location in agency.locations if location.id != location_id]
+    if len(remaining) == len(agency.locations):
+        raise LocationNotFound(agency.id, location_id)
+    updated = agency.model_copy(
+        update={"locations": remaining, "version": agency.version + 1, "updated_at": now}
     )
     return AgencyChange(updated, AGENCY_UPDATED)
 
@@ -141,3 +167,19 @@ def _require_known_codes(profile: AgencyProfile, taxonomy: Taxonomy) -> None:
     unknown = taxonomy.unknown_in(profile.services, prefix="services")
     if unknown:
         raise UnknownCodes(unknown)
+
+
+def _as_data(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump()
+    if isinstance(value, list):
+        return [_as_data(item) for item in value]
+    return value
+
+
+def _keeping_hidden(stored: list[Location], given: Any) -> Any:
+    if not isinstance(given, list):
+        return given  # validation will say what is wrong
+    named = {str(item.get("id")).lower() for item in given if isinstance(item, dict)}
+    kept = [location.model_dump() for location in stored if location.hidden]
+    return [*given, *(location for location in kept if location["id"] not in named)]

@@ -58,3 +58,28 @@ class AgencyInactive(DirectoryError):
     def __init__(self, agency_id: str) -> None:
         super().__init__(f"agency {agency_id!r} is deactivated")
         self.agency_id = agency_id
+
+
+class AgencyExists(DirectoryError):
+    """An agency with this id is already registered."""
+
+    def __init__(self, agency_id: str) -> None:
+        super().__init__(f"an agency with id {agency_id!r} already exists")
+        self.agency_id = agency_id
+
+
+class LocationNotFound(DirectoryError):
+    """The agency has no location with this id."""
+
+    def __init__(self, agency_id: str, location_id: str) -> None:
+        super().__init__(f"agency {agency_id!r} has no location {location_id!r}")
+        self.agency_id = agency_id
+        self.location_id = location_id
+
+
+class InvalidDocument(DirectoryError):
+    """An import document whose taxonomies or terms break the standard's schemas."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__(f"the document is not valid HSDS 3.0 ({len(problems)} problems)")
+        self.problems = problems

@@ -43,6 +43,8 @@ class AgencyContact:
 
 
 def recipients(data: ReferralEventData) -> list[str]:
-    """Every agency party to the referral, each once, in a stable order."""
+    """Every agency party to the referral, and the coordinator it was escalated to, each once."""
     named = [*data.parties, data.from_agency_id, data.to_agency_id]
+    if data.escalated_to:
+        named.append(data.escalated_to)
     return list(dict.fromkeys(named))

@@ -23,6 +23,13 @@ class MongoAgencies:
             return None
         return Agency.model_validate({"agency_id": document.pop("_id"), **document})
 
+    async def named(self, name: str) -> Agency | None:
+        """The active agency of that name, or None."""
+        document = await self._collection.find_one({"name": name, "active": True})
+        if document is None:
+            return None
+        return Agency.model_validate({"agency_id": document.pop("_id"), **document})
+
     async def apply(self, agency: Agency) -> bool:
         """Store the agency if newer than what is stored; tell whether it was applied."""
         fields = agency.model_dump(mode="json", exclude={"agency_id"})

@@ -100,6 +100,11 @@ class ReferralView(BaseModel):
     followers: list[str]
     parties: list[str]
     allowed_actions: list[Action]
+    accept_by: datetime | None = Field(
+        description="Deadline for the asked agency to accept the current leg, while requested."
+    )
+    overdue: bool = Field(description="The current leg is past its deadline and unanswered.")
+    sla_breached_at: datetime | None = Field(description="When the overdue leg was flagged.")
     created_at: datetime
     updated_at: datetime
 
@@ -110,6 +115,11 @@ class ReferralView(BaseModel):
             **referral.model_dump(),
             parties=referral.parties,
             allowed_actions=referral.allowed_actions(),
+            accept_by=referral.leg.accept_by
+            if referral.status is ReferralStatus.REQUESTED
+            else None,
+            overdue=referral.overdue,
+            sla_breached_at=referral.leg.sla_breached_at if referral.overdue else None,
         )
 
 

@@ -10,6 +10,7 @@ state serves the lists and is repaired from the changes whenever it is found beh
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING
@@ -25,6 +26,8 @@ from ..ports import ReferralQuery
 SERVICE = "referrals"
 CHANGES = "referral_changes"
 PROJECTION = "referrals"
+CHANGED_AT, SLA_DUE = "changed_at", "sla_due"
+INDEXED_ONLY = ("_id", "parties", CHANGED_AT, SLA_DUE)
 
 
 class MongoReferrals:
@@ -41,6 +44,7 @@ class MongoReferrals:
         await self._projection.create_index(
             [("parties", ASCENDING), ("status", ASCENDING), ("_id", DESCENDING)]
         )
+        await self._projection.create_index([(SLA_DUE, ASCENDING)])
 
     async def add(
         self, referral: Referral, event: ReferralEvent, *, traceparent: str | None
@@ -84,6 +88,16 @@ class MongoReferrals:
         cursor = self._projection.find(selector).sort("_id", DESCENDING).limit(query.limit)
         return [_referral(document) async for document in cursor]
 
+    async def party_to(self, agency_id: str, *, since: datetime) -> list[Referral]:
+        """Every referral the agency is party to that changed at or after `since`."""
+        cursor = self._projection.find({"parties": agency_id, CHANGED_AT: {"$gte": since}})
+        return [_referral(document) async for document in cursor.sort("_id", ASCENDING)]
+
+    async def due(self, now: datetime, *, limit: int) -> list[str]:
+        """Ids of referrals whose current leg is past its deadline and not yet flagged."""
+        cursor = self._projection.find({SLA_DUE: {"$lte": now}}, {"_id": 1}).limit(limit)
+        return [str(document["_id"]) async for document in cursor]
+
     async def _record(
         self, referral: Referral, event: ReferralEvent, traceparent: str | None
     ) -> bool:
@@ -125,11 +139,16 @@ def _change_id(referral_id: str, version: int) -> str:
 def _document(referral: Referral) -> dict[str, Any]:
     """The stored form: JSON-like fields, the id as `_id`, and `parties` for the index."""
     fields = referral.model_dump(mode="json", exclude={"id"})
-    return {"_id": referral.id, **fields, "parties": referral.parties}
+    document = {"_id": referral.id, **fields, "parties": referral.parties}
+    document[CHANGED_AT] = referral.updated_at
+    leg = referral.leg
+    if leg.accept_by is not None and leg.due(leg.accept_by):
+        document[SLA_DUE] = leg.accept_by
+    return document
 
 
 def _referral(document: dict[str, Any]) -> Referral:
-    fields = {k: v for k, v in document.items() if k not in ("_id", "parties")}
+    fields = {k: v for k, v in document.items() if k not in INDEXED_ONLY}
     return Referral.model_validate({"id": document["_id"], **fields})
 
 

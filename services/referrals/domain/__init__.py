@@ -2,32 +2,39 @@
 
 from .agency import Agency, check_target
 from .basis import BasisKind, GivenBy, LegalBasis, check_basis
+from .disclosure import Direction, ProvisionRecord, provision_records
 from .errors import ActorNotPermitted, ReferralError, ReferralRefused, TransitionNotAllowed
 from .events import ReferralEvent
 from .leg import Leg
 from .lifecycle import RULES, Action, Role, Rule, allowed_actions, rule_for
 from .opening import new_referral_id, open_referral
-from .referral import Referral
+from .referral import SYSTEM_ACTOR, Referral
 from .requests import Handoff, NewReferral
+from .sla import DEFAULT_SLA, SlaPolicy
 from .subject import Subject
 
 __all__ = [
+    "DEFAULT_SLA",
     "RULES",
+    "SYSTEM_ACTOR",
     "Action",
     "ActorNotPermitted",
     "Agency",
     "BasisKind",
+    "Direction",
     "GivenBy",
     "Handoff",
     "Leg",
     "LegalBasis",
     "NewReferral",
+    "ProvisionRecord",
     "Referral",
     "ReferralError",
     "ReferralEvent",
     "ReferralRefused",
     "Role",
     "Rule",
+    "SlaPolicy",
     "Subject",
     "TransitionNotAllowed",
     "allowed_actions",
@@ -35,5 +42,6 @@ __all__ = [
     "check_target",
     "new_referral_id",
     "open_referral",
+    "provision_records",
     "rule_for",
 ]

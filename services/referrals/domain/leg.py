@@ -25,3 +25,20 @@ class Leg(BaseModel):
     comment: str | None = None
     keep_following: bool = True
     basis: LegalBasis
+    accept_by: datetime | None = None
+    sla_breached_at: datetime | None = None
+    escalated_to: str | None = None
+
+    @property
+    def overdue(self) -> bool:
+        """Whether the leg is still waiting for an answer past its deadline, and was flagged."""
+        return self.status is ReferralStatus.REQUESTED and self.sla_breached_at is not None
+
+    def due(self, now: datetime) -> bool:
+        """Whether the leg waits for an answer past its deadline and is not yet flagged."""
+        return (
+            self.status is ReferralStatus.REQUESTED
+            and self.sla_breached_at is None
+            and self.accept_by is not None
+            and self.accept_by <= now
+        )

@@ -15,6 +15,7 @@ from .events import ReferralEvent
 from .leg import Leg
 from .referral import Referral
 from .requests import NewReferral
+from .sla import DEFAULT_SLA, SlaPolicy
 
 
 def new_referral_id(now: datetime) -> str:
@@ -23,7 +24,12 @@ def new_referral_id(now: datetime) -> str:
 
 
 def open_referral(
-    request: NewReferral, *, actor: str, target: Agency | None, now: datetime
+    request: NewReferral,
+    *,
+    actor: str,
+    target: Agency | None,
+    now: datetime,
+    sla: SlaPolicy = DEFAULT_SLA,
 ) -> tuple[Referral, ReferralEvent]:
     """Open a referral for the acting agency, refusing a target or basis that does not hold."""
     if actor != request.from_agency_id:
@@ -41,6 +47,7 @@ def open_referral(
         requested_at=now,
         keep_following=request.keep_following,
         basis=request.basis,
+        accept_by=sla.accept_by(request.urgency, requested_at=now),
     )
     referral = Referral(
         id=new_referral_id(now),

@@ -18,12 +18,16 @@ from tsunagu_schemas import referral as types
 
 from .agency import Agency, check_target
 from .basis import LegalBasis, check_basis
-from .errors import ActorNotPermitted, ReferralRefused
+from .errors import ActorNotPermitted, ReferralRefused, TransitionNotAllowed
 from .events import ReferralEvent
 from .leg import Leg
 from .lifecycle import Action, Role, allowed_actions, rule_for
 from .requests import Handoff
+from .sla import DEFAULT_SLA, SlaPolicy
 from .subject import Subject
+
+SYSTEM_ACTOR = "tsunagu-referrals"
+"""The actor of changes the service makes itself, such as flagging an overdue leg."""
 
 
 class Referral(BaseModel):
@@ -93,7 +97,13 @@ class Referral(BaseModel):
         return self._changed(types.REFERRAL_DECLINED, actor=actor, now=now, reason=reason)
 
     def handoff(
-        self, *, actor: str, request: Handoff, target: Agency | None, now: datetime
+        self,
+        *,
+        actor: str,
+        request: Handoff,
+        target: Agency | None,
+        now: datetime,
+        sla: SlaPolicy = DEFAULT_SLA,
     ) -> ReferralEvent:
         """The holder asks another agency; it stays the holder until that agency accepts."""
         self._authorise(Action.HANDOFF, actor)
@@ -115,6 +125,7 @@ class Referral(BaseModel):
                 reason=request.reason.value,
                 keep_following=request.keep_following,
                 basis=basis,
+                accept_by=sla.accept_by(self.urgency, requested_at=now),
             )
         )
         self.current_leg, self.basis = len(self.legs), basis
@@ -131,12 +142,46 @@ class Referral(BaseModel):
         return self._changed(types.REFERRAL_CLOSED, actor=actor, now=now)
 
     def cancel(self, *, actor: str, reason: CancelReason, now: datetime) -> ReferralEvent:
-        """The holder withdraws the request before it is accepted."""
+        """The holder withdraws the pending request.
+
+        A holder that accepted the case earlier only withdraws its handoff and keeps the case
+        (back to accepted); an agency that never held it by acceptance cancels the referral.
+        """
         self._authorise(Action.CANCEL, actor)
         leg = self.leg
         leg.status, leg.responded_at, leg.reason = ReferralStatus.CANCELLED, now, reason.value
-        self.status = ReferralStatus.CANCELLED
+        self.status = (
+            ReferralStatus.ACCEPTED if self._holder_accepted() else ReferralStatus.CANCELLED
+        )
         return self._changed(types.REFERRAL_CANCELLED, actor=actor, now=now, reason=reason)
+
+    @property
+    def accept_by(self) -> datetime | None:
+        """The deadline of the current leg while it waits for an answer."""
+        return self.leg.accept_by if self.status is ReferralStatus.REQUESTED else None
+
+    @property
+    def overdue(self) -> bool:
+        """Whether the current leg is past its deadline and still not answered."""
+        return self.leg.overdue
+
+    def breach_sla(self, *, coordinator: str | None, now: datetime) -> ReferralEvent:
+        """Flag the current leg as past its deadline and escalate it to the coordinator."""
+        if not self.leg.due(now):
+            raise TransitionNotAllowed(
+                action="flag as overdue", status=self.status.value, allowed=[]
+            )
+        self.leg.sla_breached_at, self.leg.escalated_to = now, coordinator
+        return self._changed(
+            types.REFERRAL_SLA_BREACHED, actor=SYSTEM_ACTOR, now=now, reason="sla_breached"
+        )
+
+    def _holder_accepted(self) -> bool:
+        """Whether the holder took the case by accepting an earlier leg."""
+        return any(
+            leg.to_agency_id == self.holder_agency_id and leg.status is ReferralStatus.ACCEPTED
+            for leg in self.legs[: self.current_leg - 1]
+        )
 
     def who_may(self, action: Action) -> tuple[Role, str]:
         """The role and agency that may take `action` now (409 when no one may)."""
@@ -171,5 +216,7 @@ class Referral(BaseModel):
             outcome=self.outcome,
             actor_agency_id=actor,
             parties=self.parties,
+            accept_by=self.accept_by,
+            escalated_to=leg.escalated_to if leg.overdue else None,
             occurred_at=now,
         )

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
 import pytest
+import uvicorn
 
 from services.directory.main import create_app
 from services.directory.settings import DirectorySettings
-from tests.integration.harness import ServiceEnv, running
+from tests.integration.harness import ServiceEnv, eventually, running
 from tsunagu.store import make_client
 
 
@@ -22,15 +25,56 @@ def directory_settings(service_env: ServiceEnv) -> DirectorySettings:
 
 
 @pytest.fixture
+def second_settings(service_env: ServiceEnv) -> DirectorySettings:
+    """Settings of a second, empty directory (its own database) for the same test."""
+    return DirectorySettings(**service_env.settings_kwargs("directory_second"))
+
+
+@asynccontextmanager
+async def dropped_after(settings: DirectorySettings) -> AsyncIterator[None]:
+    """Drop the directory's database when the block ends."""
+    try:
+        yield
+    finally:
+        client = make_client(settings.mongo_url)
+        try:
+            await asyncio.wait_for(client.drop_database(settings.database), 10)
+        finally:
+            await client.close()
+
+
+@pytest.fixture
 async def directory(directory_settings: DirectorySettings) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client to the directory, running for one test; its database is dropped after."""
-    async with running(create_app(directory_settings)) as http:
+    async with dropped_after(directory_settings), running(create_app(directory_settings)) as http:
         yield http
-    client = make_client(directory_settings.mongo_url)
-    try:
-        await asyncio.wait_for(client.drop_database(directory_settings.database), 10)
-    finally:
-        await client.close()
+
+
+@pytest.fixture
+async def second_directory(second_settings: DirectorySettings) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client to a second directory, empty at the start."""
+    async with dropped_after(second_settings), running(create_app(second_settings)) as http:
+        yield http
+
+
+@asynccontextmanager
+async def serving(settings: DirectorySettings) -> AsyncIterator[str]:
+    """Run the directory in-process behind a real HTTP port; yield its base URL."""
+    app = create_app(settings)
+    async with dropped_after(settings), running(app):
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+        config = uvicorn.Config(app, lifespan="off", log_config=None, access_log=False)
+        server = uvicorn.Server(config)
+        task = asyncio.create_task(server.serve(sockets=[sock]))
+        try:
+            await eventually(lambda: server.started, timeout=10, interval=0.05)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            server.should_exit = True
+            await task
+            sock.close()
 
 
 def agency_body(

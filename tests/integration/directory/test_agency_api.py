@@ -154,3 +154,53 @@ async def test_the_service_is_ready_when_store_and_kafka_answer(
     response = await directory.get("/readyz")
     assert response.status_code == 200
     assert response.json()["checks"] == {"store": "ok", "kafka": "ok"}
+
+
+async def test_services_locations_contacts_and_hours_are_kept_and_returned(
+    directory: httpx.AsyncClient,
+) -> None:
+    service = {
+        "name": "Night patrol",
+        "categories": ["housing"],
+        "areas": ["minami"],
+        "languages": ["ja"],
+        "eligibility_description": "People sleeping rough.",
+        "capacity": 5,
+        "schedules": [
+            {"days": ["FR", "MO"], "opens_at": "20:00", "closes_at": "02:00", "description": None}
+        ],
+    }
+    address = {
+        "address_1": "南2-4-6",
+        "city": "つなぐ市南区",
+        "state_province": "みらい県",
+        "postal_code": "100-0201",
+    }
+    contact = {"name": "Yamamoto", "role": "lead", "phone": "000-0000-1006", "email": None}
+    body = agency_body(
+        "Akari",
+        contacts=[contact],
+        locations=[{"name": "Office", "address": address}],
+    )
+    body["services"] = [service]
+    created = await directory.post("/v1/agencies", json=body)
+    assert created.status_code == 201, created.text
+    agency = created.json()
+    assert agency["services"][0]["schedules"][0]["days"] == ["MO", "FR"]
+    assert agency["services"][0]["capacity"] == 5
+    assert agency["contacts"] == [contact]
+    [location] = agency["locations"]
+    assert location["address"] == {**address, "address_2": None, "country": "JP"}
+    assert "hidden" not in location
+    fetched = await directory.get(f"/v1/agencies/{agency['id']}")
+    assert fetched.json() == agency
+
+
+async def test_unknown_service_fields_are_refused_rather_than_dropped(
+    directory: httpx.AsyncClient,
+) -> None:
+    body = agency_body()
+    body["services"][0]["opening_hours"] = "always"
+    response = await directory.post("/v1/agencies", json=body)
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["body.services.0.opening_hours"]

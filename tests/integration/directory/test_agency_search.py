@@ -78,3 +78,37 @@ async def test_results_come_page_by_page_with_a_cursor(directory: httpx.AsyncCli
     assert pages == 3
     assert sorted(seen) == seen
     assert set(seen) == set(ids.values())
+
+
+async def test_search_by_language_finds_services_in_it_or_a_variant_of_it(
+    directory: httpx.AsyncClient,
+) -> None:
+    bodies = [
+        agency_body("Welfare Office"),
+        agency_body("Lifeline", categories=("suicide_prevention",)),
+        agency_body("International Centre", categories=("livelihood",)),
+    ]
+    bodies[0]["services"][0]["languages"] = ["ja", "vi"]
+    bodies[1]["services"][0]["languages"] = ["ja", "en-GB"]
+    bodies[2]["services"][0]["languages"] = ["en", "zh-Hans"]
+    for body in bodies:
+        assert (await directory.post("/v1/agencies", json=body)).status_code == 201
+    assert await names(directory, language="en") == {"Lifeline", "International Centre"}
+    assert await names(directory, language="zh") == {"International Centre"}
+    assert await names(directory, language="VI") == {"Welfare Office"}
+    assert await names(directory, language="en", category="livelihood") == {"International Centre"}
+    assert await names(directory, language="fr") == set()
+    bad = await directory.get("/v1/agencies", params={"language": "english please"})
+    assert bad.status_code == 422
+    assert [e["field"] for e in bad.json()["errors"]] == ["query.language"]
+
+
+async def test_free_text_finds_eligibility_and_ignores_contacts(
+    directory: httpx.AsyncClient,
+) -> None:
+    body = agency_body("Kita Pantry", contacts=[{"name": "Sato Hanako"}])
+    body["services"][0]["eligibility_description"] = "Students living ALONE"
+    assert (await directory.post("/v1/agencies", json=body)).status_code == 201
+    assert await names(directory, q="alone") == {"Kita Pantry"}
+    assert await names(directory, q="pantry") == {"Kita Pantry"}
+    assert await names(directory, q="hanako") == set()

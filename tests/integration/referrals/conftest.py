@@ -11,8 +11,10 @@ from services.referrals.main import create_app
 from services.referrals.settings import ReferralsSettings
 from tests.infra import Endpoints
 from tests.integration.harness import ServiceEnv, running
+from tests.integration.kafka_positions import end_offsets
 from tests.integration.referrals.network import Network
 from tsunagu.store import make_client
+from tsunagu_schemas.topics import DIRECTORY_EVENTS
 
 
 @pytest.fixture(scope="session")
@@ -26,11 +28,23 @@ def referrals_settings(endpoints: Endpoints) -> ReferralsSettings:
     return ReferralsSettings(**env.settings_kwargs("referrals"))
 
 
+async def start_group_at_the_end(settings: ReferralsSettings) -> None:
+    """Commit the group's offsets at the end of the directory topic.
+
+    The topic is shared by the whole suite: replaying its history would make every run slower
+    than the last. The tests announce their own agencies after the service started.
+    """
+    await end_offsets(
+        settings.kafka_bootstrap_servers, [DIRECTORY_EVENTS], group_id=settings.consumer_group
+    )
+
+
 @pytest.fixture(scope="session")
 async def network(referrals_settings: ReferralsSettings) -> AsyncIterator[Network]:
     """The service, started once (one catch-up on the directory); tests use own agencies."""
     store = make_client(referrals_settings.mongo_url)
     agencies = store[referrals_settings.database]["agencies"]
+    await start_group_at_the_end(referrals_settings)
     try:
         async with running(create_app(referrals_settings)) as http:
             yield Network(

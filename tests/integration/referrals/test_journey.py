@@ -8,6 +8,7 @@ from typing import Any
 from aiokafka.structs import ConsumerRecord
 
 from tests.integration.harness import collect, headers_of
+from tests.integration.kafka_positions import Records, end_offsets, read_from
 from tests.integration.referrals.network import DISPLAY_NAME, Network, acting, fresh_id
 from tsunagu_schemas.topics import REFERRAL_EVENTS
 
@@ -145,3 +146,30 @@ async def test_the_service_is_ready_when_kafka_and_the_store_answer(network: Net
     ready = await network.http.get("/readyz")
     assert ready.status_code == 200
     assert ready.json()["checks"] == {"store": "ok", "kafka": "ok"}
+
+
+async def test_cancelling_a_pending_handoff_leaves_the_case_accepted_with_its_holder(
+    network: Network,
+) -> None:
+    sender, first, second = fresh_id(), fresh_id(), fresh_id()
+    await network.register(sender, first, second)
+    start = await end_offsets(network.bootstrap, [REFERRAL_EVENTS])
+    referral_id = (await network.refer(sender, first))["id"]
+    await network.act(referral_id, "accept", first)
+    handoff = {"to_agency_id": second, "reason": "needs_other_support"}
+    await network.act(referral_id, "handoff", first, handoff)
+
+    withdrawn = await network.act(referral_id, "cancel", first, {"reason": "sent_in_error"})
+    assert withdrawn.status_code == 200, withdrawn.text
+    view = withdrawn.json()
+    assert (view["status"], view["holder_agency_id"]) == ("accepted", first)
+    assert [leg["status"] for leg in view["legs"]] == ["accepted", "cancelled"]
+    assert view["allowed_actions"] == ["handoff", "close"]
+
+    def four(records: Records) -> bool:
+        return len([r for r in records if r.key == referral_id.encode()]) >= 4
+
+    records = [r for r in await read_from(network.bootstrap, start, until=four)]
+    last = [r for r in records if r.key == referral_id.encode()][-1]
+    assert headers_of(last)["ce_type"] == "tsunagu.referral.cancelled"
+    assert json.loads(last.value)["status"] == "accepted"

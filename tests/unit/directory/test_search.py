@@ -76,3 +76,31 @@ def test_an_area_is_served_by_its_own_and_by_citywide_services() -> None:
     assert taxonomy.areas_serving("citywide") == ("citywide",)
     citywide = agency({"name": "Line", "categories": ["food"], "areas": ["citywide"]})
     assert AgencySearch(areas=taxonomy.areas_serving("kita")).matches(citywide)
+
+
+def test_a_language_finds_services_in_it_or_in_one_of_its_variants() -> None:
+    found = agency({**HOTLINE, "languages": ["ja", "en-GB"]})
+    assert AgencySearch(language="en").matches(found)
+    assert AgencySearch(language="EN-gb").matches(found)
+    assert AgencySearch(language="ja").matches(found)
+    assert not AgencySearch(language="e").matches(found)
+    assert not AgencySearch(language="vi").matches(found)
+    assert not AgencySearch(language="en", category="housing").matches(found)
+
+
+def test_text_also_matches_eligibility_but_never_locations_or_contacts() -> None:
+    address = {
+        "address_1": "Secret street 1",
+        "city": "Kita",
+        "state_province": "Mirai",
+        "postal_code": "100-0101",
+    }
+    found = agency(
+        {**SHELTER, "eligibility_description": "Women escaping violence"},
+        locations=[{"name": "Hideout", "address": address, "hidden": True}],
+        contacts=[{"name": "Mori Yuki"}],
+    )
+    assert AgencySearch(text="escaping").matches(found)
+    assert not AgencySearch(text="hideout").matches(found)
+    assert not AgencySearch(text="secret street").matches(found)
+    assert not AgencySearch(text="mori").matches(found)

@@ -57,7 +57,7 @@ EXPECTED: dict[tuple[str, Action], tuple[str, ReferralStatus]] = {
     ("declined", Action.CLOSE): (SENDER, S.CLOSED),
     ("handed_off", Action.ACCEPT): (THIRD, S.ACCEPTED),
     ("handed_off", Action.DECLINE): (THIRD, S.DECLINED),
-    ("handed_off", Action.CANCEL): (RECEIVER, S.CANCELLED),
+    ("handed_off", Action.CANCEL): (RECEIVER, S.ACCEPTED),
 }
 ALLOWED_NOW = {
     "requested": ["accept", "decline", "cancel"],

@@ -1,0 +1,81 @@
+"""The directory's HSDS 3.0 export and import over HTTP."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from tsunagu.web import problem_responses
+
+from ..exchange import DirectoryExchange, ImportReport, Result
+from .api import Traceparent, continued_trace
+from .http_errors import DirectoryRoute
+
+MAX_ORGANIZATIONS = 1000
+
+
+def the_exchange(request: Request) -> DirectoryExchange:
+    """The export and import the composition root put on the app."""
+    exchange: DirectoryExchange = request.app.state.exchange
+    return exchange
+
+
+Exchange = Annotated[DirectoryExchange, Depends(the_exchange)]
+
+hsds = APIRouter(prefix="/v1/directory", tags=["HSDS exchange"], route_class=DirectoryRoute)
+
+
+class HsdsDocument(BaseModel):
+    """An HSDS 3.0 document: organizations embedding what they hold, and the terms they use."""
+
+    model_config = ConfigDict(extra="allow")
+
+    hsds_version: str | None = Field(default=None, examples=["3.0"])
+    organizations: list[dict[str, Any]] = Field(default_factory=list, max_length=MAX_ORGANIZATIONS)
+    taxonomies: list[dict[str, Any]] = Field(default_factory=list)
+    taxonomy_terms: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class OutcomeView(BaseModel):
+    """What became of one organization."""
+
+    result: Result
+    organization_id: str | None = Field(description="The organization's HSDS id.")
+    name: str | None
+    agency_id: str | None
+    reasons: list[str] = Field(description="Why it was refused; empty otherwise.")
+
+
+class ImportReportView(BaseModel):
+    """How many organizations were created, updated, unchanged or refused, and each outcome."""
+
+    counts: dict[Result, int]
+    outcomes: list[OutcomeView]
+
+    @classmethod
+    def of(cls, report: ImportReport) -> ImportReportView:
+        """The view of an import report."""
+        results: tuple[Result, ...] = ("created", "updated", "unchanged", "refused")
+        return cls(
+            counts={result: report.count(result) for result in results},
+            outcomes=[OutcomeView.model_validate(o, from_attributes=True) for o in report.outcomes],
+        )
+
+
+@hsds.get("/export", response_model=HsdsDocument)
+async def export_directory(exchange: Exchange) -> dict[str, Any]:
+    """Every active agency as Open Referral HSDS 3.0; hidden locations are never exported."""
+    return await exchange.export()
+
+
+@hsds.post("/import", response_model=ImportReportView, responses=problem_responses(422))
+async def import_directory(
+    body: HsdsDocument, exchange: Exchange, traceparent: Traceparent = None
+) -> ImportReportView:
+    """Create or update one agency per organization; refuse, with reasons, those that fail."""
+    report = await exchange.import_document(
+        body.model_dump(), traceparent=continued_trace(traceparent)
+    )
+    return ImportReportView.of(report)

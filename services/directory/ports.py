@@ -1,0 +1,37 @@
+"""What the directory's use cases need from the outside: where agencies live, who publishes."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from .domain import Agency, AgencyChange, AgencySearch
+
+
+class AgencyRepository(Protocol):
+    """Where agencies and their pending events are kept."""
+
+    async def add(self, change: AgencyChange, *, traceparent: str | None) -> None:
+        """Store a newly registered agency with its pending event; AgencyExists if taken."""
+        ...
+
+    async def get(self, agency_id: str) -> Agency | None:
+        """Load one agency, or None."""
+        ...
+
+    async def save(
+        self, change: AgencyChange, *, expected_version: int, traceparent: str | None
+    ) -> bool:
+        """Store a change if the agency is still at `expected_version`; False otherwise."""
+        ...
+
+    async def search(self, search: AgencySearch, *, limit: int, after: str | None) -> list[Agency]:
+        """Up to `limit` matching agencies in id order, after the id `after`."""
+        ...
+
+
+class EventRelay(Protocol):
+    """What publishes the stored pending events."""
+
+    def notify(self) -> None:
+        """Say that new events are waiting."""
+        ...

@@ -1,0 +1,64 @@
+"""HTTP routes linking referrals of one household and showing that related ones exist."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from tsunagu.web import ActingAgency, problem_responses
+from tsunagu_schemas import ReferralStatus
+
+from .. import households
+from .answers import PortsDep, answering
+
+router = APIRouter(prefix="/v1/referrals/{referral_id}/links", tags=["households"])
+
+
+class LinkBody(BaseModel):
+    """The referral of another member of the same household."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    referral_id: str = Field(min_length=1)
+
+
+class RelatedView(BaseModel):
+    """A related referral: that it exists and its status; its content only if you are party."""
+
+    id: str
+    status: ReferralStatus
+    party: bool = Field(description="Whether the viewer is party to it (and may read it).")
+
+
+class RelatedList(BaseModel):
+    """The referrals linked to one, as one household."""
+
+    items: list[RelatedView]
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses=problem_responses(401, 404, 422),
+    summary="Link a referral of the same household",
+)
+async def link(
+    referral_id: str, body: LinkBody, actor: ActingAgency, ports: PortsDep, response: Response
+) -> RelatedList:
+    """Link two referrals of one household; the acting agency must be party to both."""
+    async with answering():
+        new = await households.link_household(
+            ports, referral_id=referral_id, other_id=body.referral_id, actor=actor
+        )
+        related = await households.related_referrals(ports, referral_id=referral_id, viewer=actor)
+    if not new:
+        response.status_code = status.HTTP_200_OK
+    return RelatedList(items=[RelatedView(**vars(r)) for r in related])
+
+
+@router.get("", responses=problem_responses(401, 404), summary="Related referrals of a household")
+async def related(referral_id: str, actor: ActingAgency, ports: PortsDep) -> RelatedList:
+    """The household's other referrals: ids and status, for any agency party to this one."""
+    async with answering():
+        found = await households.related_referrals(ports, referral_id=referral_id, viewer=actor)
+    return RelatedList(items=[RelatedView(**vars(r)) for r in found])
