@@ -5,9 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from pymongo import AsyncMongoClient
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import BulkWriteError, ConnectionFailure, DuplicateKeyError, OperationFailure
 
 DUPLICATE_KEY = 11000
+# Signs of a store that is busy or failing over rather than refusing the request: FerretDB on
+# SQLite reports a locked database, MongoDB labels retryable errors.
+BUSY_MARKERS = ("SQLITE_BUSY", "database is locked")
+RETRYABLE_LABELS = ("RetryableWriteError", "TransientTransactionError")
 
 
 def make_client(url: str) -> AsyncMongoClient[dict[str, Any]]:
@@ -29,4 +33,15 @@ def is_duplicate(exc: Exception) -> bool:
     if isinstance(exc, BulkWriteError):
         errors = exc.details.get("writeErrors", [])
         return bool(errors) and all(e.get("code") == DUPLICATE_KEY for e in errors)
+    return False
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether a store error is worth retrying: unreachable, busy or failing over."""
+    if isinstance(exc, ConnectionFailure):
+        return True
+    if isinstance(exc, OperationFailure) and not isinstance(exc, DuplicateKeyError):
+        if any(exc.has_error_label(label) for label in RETRYABLE_LABELS):
+            return True
+        return any(marker in str(exc) for marker in BUSY_MARKERS)
     return False

@@ -218,7 +218,12 @@ async def _assert_webhooks(
 ) -> None:
     total = sum(expected.values())
     await eventually(lambda: len(receiver.deliveries) >= total, timeout=60)
-    assert len(receiver.deliveries) == total
+    received = Counter(
+        (paths[d.path], json.loads(d.body)["id"], json.loads(d.body)["type"])
+        for d in receiver.deliveries
+    )
+    assert [key for key, n in received.items() if n > 1] == [], "a webhook delivered twice"
+    assert len(receiver.deliveries) == total, received
     for delivery in receiver.deliveries:
         agency = paths[delivery.path]
         secret_response = await http.post(

@@ -40,7 +40,7 @@ from tsunagu_schemas.topics import EVENT_TOPICS, REFERRAL_EVENTS
 COORDINATOR = "ag_city_office_scenarios"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 async def city(endpoints: Endpoints) -> AsyncIterator[City]:
     """Directory, referrals, notifications and audit, started once for the scenarios."""
     env = ServiceEnv(endpoints.kafka_bootstrap_servers, endpoints.mongo_url, uuid.uuid4().hex[:8])

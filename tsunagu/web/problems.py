@@ -5,12 +5,17 @@ from __future__ import annotations
 from http import HTTPStatus
 from typing import Any
 
+import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from pymongo.errors import PyMongoError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from tsunagu.store import is_transient
+
+log = structlog.get_logger(__name__)
 MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "https://tsunagu.org/problems/"
 
@@ -89,8 +94,23 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     return _respond(Problem(exc.status_code, str(exc.detail)), request)
 
 
+async def _on_store_error(request: Request, exc: Exception) -> JSONResponse:
+    if not is_transient(exc):
+        log.error("store error", path=request.url.path, error=repr(exc))
+        return _respond(
+            Problem(500, "the store refused the operation", kind="store-error"), request
+        )
+    problem = Problem(
+        503, "the store is busy or unreachable; retry shortly", kind="store-unavailable"
+    )
+    response = _respond(problem, request)
+    response.headers["Retry-After"] = "1"
+    return response
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     """Answer every error of `app` with problem+json."""
     app.add_exception_handler(Problem, _on_problem)
+    app.add_exception_handler(PyMongoError, _on_store_error)
     app.add_exception_handler(RequestValidationError, _on_validation)
     app.add_exception_handler(StarletteHTTPException, _on_http)
