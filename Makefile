@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 
-.PHONY: help uv sync run down status lint test
+.PHONY: help uv sync run down status lint test bench
 
 help:
 	@echo "make run     start Kafka, the document store and the services, then run the demo"
@@ -10,6 +10,7 @@ help:
 	@echo "make status  show what runs and whether it is ready"
 	@echo "make lint    ruff and mypy"
 	@echo "make test    lint, then the test suite"
+	@echo "make bench   bring the local stack up if needed, then load it and print the figures"
 
 uv:
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
@@ -35,3 +36,8 @@ lint: sync
 
 test: lint
 	$(UV) run --frozen pytest
+
+# Not part of `make test`: drives load through the running local stack (options: BENCH_ARGS).
+bench: sync
+	$(UV) run --frozen tsunagu up
+	$(UV) run --frozen python -m tsunagu.bench $(BENCH_ARGS)

@@ -14,8 +14,6 @@ import structlog
 from faststream.kafka import KafkaBroker
 from pymongo.asynchronous.collection import AsyncCollection
 
-from tsunagu.messaging.broker import publish_entry
-
 OUTBOX_FIELD = "outbox"
 log = structlog.get_logger(__name__)
 
@@ -30,6 +28,7 @@ class OutboxRelay:
         broker: KafkaBroker,
         poll_seconds: float = 1.0,
         write_lock: asyncio.Lock | None = None,
+        chunk_size: int = 200,
     ) -> None:
         self._collection = collection
         # FerretDB v1 applies concurrent updates of one document as unguarded read-modify-writes,
@@ -37,6 +36,7 @@ class OutboxRelay:
         self._write_lock = write_lock
         self._broker = broker
         self._poll_seconds = poll_seconds
+        self._chunk_size = chunk_size
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -57,26 +57,65 @@ class OutboxRelay:
             self._task = None
 
     async def drain(self) -> int:
-        """Publish everything pending now; return how many events went out."""
+        """Publish everything pending now; return how many events went out.
+
+        Events are sent without waiting for each acknowledgement, a chunk of aggregates at a
+        time; entries are removed only once acknowledged. The idempotent producer keeps each
+        partition's batches in order, and a failed send fails those after it on its partition,
+        so an aggregate's events never overtake one another.
+        """
         published = 0
+        chunk: list[dict[str, Any]] = []
         # By `_id`, so that an aggregate kept as one document per change (ids sorting by
         # version) still has its events published in order.
         cursor = self._collection.find({f"{OUTBOX_FIELD}.0": {"$exists": True}}).sort("_id", 1)
         async for document in cursor:
-            published += await self._publish_document(document)
+            chunk.append(document)
+            if len(chunk) >= self._chunk_size:
+                published += await self._publish_chunk(chunk)
+                chunk = []
+        if chunk:
+            published += await self._publish_chunk(chunk)
         return published
 
-    async def _publish_document(self, document: dict[str, Any]) -> int:
-        """Publish one aggregate's pending events in order, popping each once acknowledged."""
-        count = 0
-        for entry in document.get(OUTBOX_FIELD, []):
-            await publish_entry(self._broker, entry)
+    async def _publish_chunk(self, documents: list[dict[str, Any]]) -> int:
+        """Send every pending event of `documents`, await the acks, then remove what went out."""
+        sent = [
+            [await self._send(entry) for entry in document.get(OUTBOX_FIELD, [])]
+            for document in documents
+        ]
+        acked = await asyncio.gather(*(_acknowledged(acks) for acks in sent))
+        failures = [error for _, error in acked if error is not None]
+        removed = await asyncio.gather(
+            *(
+                self._remove(document, count)
+                for document, (count, _) in zip(documents, acked, strict=True)
+                if count
+            )
+        )
+        if failures:
+            raise failures[0]
+        return sum(removed)
+
+    async def _send(self, entry: dict[str, Any]) -> asyncio.Future[Any]:
+        """Hand one stored outbox entry to the producer; the future resolves on the ack."""
+        future: asyncio.Future[Any] = await self._broker.publish(
+            entry["data"],
+            entry["topic"],
+            key=entry["key"].encode(),
+            headers=dict(entry["headers"]),
+            no_confirm=True,
+        )
+        return future
+
+    async def _remove(self, document: dict[str, Any], count: int) -> int:
+        """Pop the first `count` entries of an aggregate's outbox, each only if still first."""
+        for entry in document[OUTBOX_FIELD][:count]:
             async with self._write_lock or contextlib.nullcontext():
                 await self._collection.update_one(
                     {"_id": document["_id"], f"{OUTBOX_FIELD}.0.event_id": entry["event_id"]},
                     {"$pop": {OUTBOX_FIELD: -1}},
                 )
-            count += 1
         return count
 
     async def _run(self) -> None:
@@ -89,3 +128,17 @@ class OutboxRelay:
                 log.warning("outbox relay failed; will retry", error=repr(exc))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self._poll_seconds)
+
+
+async def _acknowledged(acks: list[asyncio.Future[Any]]) -> tuple[int, Exception | None]:
+    """How many of an aggregate's sends were acknowledged in a row, and the first failure."""
+    count = 0
+    for ack in acks:
+        try:
+            await ack
+        except Exception as exc:
+            # later sends of the aggregate are not trusted either: they go out again next time
+            await asyncio.gather(*acks, return_exceptions=True)
+            return count, exc
+        count += 1
+    return count, None

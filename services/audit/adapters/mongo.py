@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Final
 
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError
 
 from services.audit.domain import (
     GENESIS,
@@ -16,6 +17,7 @@ from services.audit.domain import (
     read_record,
     rfc3339,
 )
+from tsunagu.store import is_duplicate
 
 COLLECTION: Final = "records"
 WITHOUT_ID: Final = {"_id": False}
@@ -48,13 +50,20 @@ class MongoAuditLog:
         """Whether an event already has its record."""
         return await self._records.find_one({"_id": event_id}, {"_id": True}) is not None
 
-    async def append(self, record: AuditRecord) -> bool:
-        """Store a record; False when its seq or event id is already taken."""
+    async def append(self, records: Sequence[AuditRecord]) -> int:
+        """Store records in order, stopping at the first whose seq or event id is taken.
+
+        Returns how many were stored. An ordered insert stops at its first refusal, so what is
+        stored is always a gap-free run of the chain.
+        """
+        documents = [{"_id": r.event_id, **r.model_dump()} for r in records]
         try:
-            await self._records.insert_one({"_id": record.event_id, **record.model_dump()})
-        except DuplicateKeyError:
-            return False
-        return True
+            await self._records.insert_many(documents, ordered=True)
+        except BulkWriteError as exc:
+            if not is_duplicate(exc):
+                raise
+            return int(exc.details["writeErrors"][0]["index"])
+        return len(documents)
 
     async def find(self, query: RecordQuery, *, limit: int) -> list[AuditRecord]:
         """Records matching `query` in seq order, at most `limit` of them."""

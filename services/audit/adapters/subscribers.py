@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from faststream.kafka import KafkaBroker
 from prometheus_client import Counter
 
@@ -9,7 +11,8 @@ from services.audit.domain import ObservedEvent
 from services.audit.settings import AuditSettings
 from services.audit.use_cases import ChainConflict, RecordEvent
 from tsunagu.events import ReceivedEvent
-from tsunagu.messaging import TransientError, subscribe
+from tsunagu.messaging import TransientError
+from tsunagu.messaging.batch import BatchSubscription, subscribe_batch
 from tsunagu_schemas.topics import EVENT_TOPICS
 
 RECORDS = Counter("tsunagu_audit_records_total", "Events recorded in the audit log", ["topic"])
@@ -35,18 +38,26 @@ def subscribe_to_events(
 ) -> None:
     """Register the audit handler on every event topic (before the broker starts)."""
 
-    async def on_event(event: ReceivedEvent) -> None:
+    async def on_events(events: Sequence[ReceivedEvent]) -> None:
         try:
-            record = await record_event(observed(event))
-        except ChainConflict as exc:  # not the event's fault: deliver it again later
+            recorded = await record_event.many([observed(event) for event in events])
+        except ChainConflict as exc:  # not the events' fault: deliver them again later
             raise TransientError(str(exc)) from exc
-        (RECORDS if record is not None else DUPLICATES).labels(event.topic).inc()
+        for record in recorded.records:
+            RECORDS.labels(record.topic).inc()
+        if recorded.duplicates:
+            DUPLICATES.labels(events[0].topic).inc(recorded.duplicates)
 
-    subscribe(
+    subscribe_batch(
         broker,
-        topic=EVENT_TOPICS,
-        group_id=settings.consumer_group,
-        handler=on_event,
-        max_attempts=settings.consumer_max_attempts,
-        backoff_seconds=settings.consumer_backoff_seconds,
+        topics=EVENT_TOPICS,
+        handler=on_events,
+        subscription=BatchSubscription(
+            group_id=settings.consumer_group,
+            max_records=settings.consume_batch_size,
+            wait_ms=settings.consume_wait_ms,
+            max_attempts=settings.consumer_max_attempts,
+            backoff_seconds=settings.consumer_backoff_seconds,
+            namespace=settings.topic_namespace,
+        ),
     )

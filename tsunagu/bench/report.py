@@ -1,0 +1,85 @@
+"""Printing the figures: ours beside the raw baselines, and the goals they are held against."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from .catchup import CatchUp
+from .machine import Machine
+from .steady import SteadyState
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The nearest-rank percentile of sorted `values` (0 when empty)."""
+    if not values:
+        return 0.0
+    return values[min(len(values) - 1, max(0, round(share * len(values)) - 1))]
+
+
+def print_report(
+    console: Console,
+    *,
+    machine: Machine,
+    steady: SteadyState | None,
+    rss: dict[str, float | None],
+    catch_up: CatchUp | None,
+    raw: dict[str, float],
+    backlog: int,
+) -> None:
+    """Print one table of figures and the goals."""
+    table = Table(title=f"Tsunagu benchmark — {machine.describe()}")
+    for column in ("measure", "ours", "raw baseline", "ratio", "goal"):
+        table.add_column(column)
+    if steady is not None:
+        produce_consume = raw.get("produce_consume", 0.0)
+        table.add_row(
+            "steady throughput (referral events/s, API → audit)",
+            f"{steady.events_per_second:,.0f}",
+            f"{produce_consume:,.0f} produce→consume",
+            _ratio(steady.events_per_second, produce_consume),
+            "≥ 200",
+        )
+        for name, values, goal in (
+            ("API → audit", steady.to_audit_ms, "p99 < 250 ms"),
+            ("API → inbox", steady.to_inbox_ms, ""),
+        ):
+            figures = " / ".join(f"{percentile(values, q):,.0f}" for q in (0.5, 0.95, 0.99))
+            table.add_row(f"{name} p50/p95/p99 ms ({len(values)} events)", figures, "", "", goal)
+        table.add_row("journeys failed", str(steady.failures), "", "", "0")
+        table.add_row("calls retried after 503 (store busy)", str(steady.busy_retries), "", "", "")
+    if catch_up is not None:
+        rate = catch_up.recorded / catch_up.seconds if catch_up.seconds else 0.0
+        for label, key in (("consume", "consume"), ("insert_many", "insert_many")):
+            table.add_row(
+                f"audit catch-up over {backlog:,} events (events/s)" if key == "consume" else "",
+                f"{rate:,.0f}" if key == "consume" else "",
+                f"{raw.get(key, 0.0):,.0f} raw {label}",
+                _ratio(rate, raw.get(key, 0.0)),
+                "≥ 5,000 and ≥ ½ raw" if key == "consume" else "",
+            )
+        table.add_row(
+            "catch-up records stored / startup s",
+            f"{catch_up.recorded:,} / {catch_up.startup_seconds:.1f}",
+            "",
+            "",
+            f"{backlog:,}",
+        )
+        rss = {**rss, "audit (catch-up process)": catch_up.peak_rss_mb}
+    for service, megabytes in rss.items():
+        shown = "not running" if megabytes is None else f"{megabytes:,.0f}"
+        table.add_row(f"peak RSS {service} (MB, VmHWM)", shown, "", "", "< 200")
+    if "produce" in raw:
+        table.add_row(
+            "raw aiokafka produce (msgs/s, idempotent, acks=all)",
+            "",
+            f"{raw['produce']:,.0f}",
+            "",
+            "",
+        )
+    console.print(table)
+
+
+def _ratio(ours: float, baseline: float) -> str:
+    """Ours as a share of the baseline."""
+    return f"{ours / baseline:.2f}×" if baseline else "—"

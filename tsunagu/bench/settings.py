@@ -1,0 +1,20 @@
+"""Parameters of a benchmark run (`TSUNAGU_BENCH_*`, or the command's options)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class BenchSettings(BaseSettings):
+    """How much load to drive, how fast, and where the local stack is."""
+
+    model_config = SettingsConfigDict(env_prefix="TSUNAGU_BENCH_", extra="ignore")
+
+    referrals: int = Field(default=400, ge=1, description="Journeys of five events each.")
+    rate: float = Field(default=200.0, gt=0, description="Target referral events per second.")
+    concurrency: int = Field(default=64, ge=1, description="Journeys in flight at most.")
+    backlog: int = Field(default=100_000, ge=0, description="Events for the catch-up (0: skip).")
+    insert_batch: int = Field(default=500, ge=1, description="Records per insert_many.")
+    kafka_bootstrap_servers: str = "127.0.0.1:9092"
+    mongo_url: str = "mongodb://127.0.0.1:27017"

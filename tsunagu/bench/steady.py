@@ -1,0 +1,92 @@
+"""Steady state: referral journeys at a target rate, timed to the audit log and the inboxes."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import httpx
+
+from tsunagu_schemas.topics import REFERRAL_EVENTS
+
+from .journeys import JourneyDriver, register_network
+from .tracking import EventTracker
+
+AUDIT_GROUP, INBOX_GROUP = "tsunagu-audit", "tsunagu-notifications"
+
+
+@dataclass(frozen=True)
+class SteadyState:
+    """What the journeys measured."""
+
+    events: int
+    failures: int
+    busy_retries: int
+    seconds: float
+    to_audit_ms: list[float]
+    to_inbox_ms: list[float]
+
+    @property
+    def events_per_second(self) -> float:
+        """Referral events recorded by the audit service per second, first call to last record."""
+        return len(self.to_audit_ms) / self.seconds if self.seconds else 0.0
+
+
+async def run_steady_state(
+    *,
+    urls: dict[str, str],
+    bootstrap: str,
+    referrals: int,
+    events_per_second: float,
+    concurrency: int,
+    show: Callable[[str], None],
+) -> SteadyState:
+    """Drive `referrals` journeys (five events each) and wait until all are audited."""
+    async with httpx.AsyncClient(
+        timeout=30, limits=httpx.Limits(max_connections=concurrency)
+    ) as http:
+        network = await register_network(http, urls["directory"])
+        driver = JourneyDriver(http, urls["referrals"], network)
+        show("waiting for the referrals service to learn the benchmark agencies")
+        await driver.wait_until_known()
+        tracker = EventTracker(bootstrap, REFERRAL_EVENTS, [AUDIT_GROUP, INBOX_GROUP])
+        await tracker.start()
+        start = time.monotonic()
+        driving = asyncio.create_task(
+            driver.run(
+                referrals, referrals_per_second=events_per_second / 5, concurrency=concurrency
+            )
+        )
+        while not driving.done():
+            show(
+                f"journeys {driver.completed}/{referrals}, events seen {tracker.seen},"
+                f" not yet audited and in inboxes {tracker.outstanding()}"
+            )
+            await asyncio.sleep(1)
+        await driving
+        expected = len(driver.calls.started)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(tracker.arrivals.at[AUDIT_GROUP]) < expected:
+            show(f"waiting for the audit log: {len(tracker.arrivals.at[AUDIT_GROUP])}/{expected}")
+            await asyncio.sleep(0.5)
+        await asyncio.sleep(1)
+        await tracker.stop()
+    audited = tracker.arrivals.at[AUDIT_GROUP]
+    last = max(audited.values(), default=start)
+    return SteadyState(
+        events=expected,
+        failures=driver.calls.failures,
+        busy_retries=driver.calls.busy,
+        seconds=last - start,
+        to_audit_ms=_latencies(driver.calls.started, audited),
+        to_inbox_ms=_latencies(driver.calls.started, tracker.arrivals.at[INBOX_GROUP]),
+    )
+
+
+def _latencies(
+    started: dict[tuple[str, int], float], arrived: dict[tuple[str, int], float]
+) -> list[float]:
+    """Milliseconds from each API call to its event's arrival, for the calls that arrived."""
+    return sorted((arrived[key] - at) * 1000 for key, at in started.items() if key in arrived)

@@ -1,0 +1,158 @@
+"""At-least-once batch consumers: one handler call per batch of records, same guarantees.
+
+Offsets are committed after the whole batch is handled. A record that is not a valid event is
+parked in `<topic>.dlq` before the rest is handled; a transient failure is retried with backoff
+and, when it persists, the batch is redelivered from its first record. Any other failure of a
+batch is narrowed down by handling its events one at a time, parking only those that fail.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+from aiokafka.structs import ConsumerRecord
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+from faststream.message import StreamMessage
+
+from tsunagu.events import PoisonEvent, ReceivedEvent, parse_event
+
+from .consumer import RETRYABLE
+from .dead_letter import ParkedRecord, park
+
+BatchHandler = Callable[[Sequence[ReceivedEvent]], Awaitable[None]]
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class BatchSubscription:
+    """How a batch consumer reads and retries."""
+
+    group_id: str
+    max_records: int = 500
+    wait_ms: int = 50
+    max_attempts: int = 5
+    backoff_seconds: float = 0.2
+    namespace: str = ""  # prefix of the topic names, e.g. for a separate test deployment
+
+
+def subscribe_batch(
+    broker: KafkaBroker,
+    *,
+    topics: Sequence[str],
+    handler: BatchHandler,
+    subscription: BatchSubscription,
+) -> None:
+    """Register `handler` for batches of events on `topics`; idempotence is the handler's duty."""
+    names = [subscription.namespace + topic for topic in topics]
+
+    async def on_batch(message: KafkaMessage) -> None:
+        raw = message.raw_message
+        records = raw if isinstance(raw, tuple) else (raw,)
+        events: list[tuple[ReceivedEvent, ParkedRecord]] = []
+        for record in records:
+            parked = _parked(record, subscription)
+            try:
+                events.append((_parse(parked, subscription.namespace), parked))
+            except PoisonEvent as exc:
+                log.warning(
+                    "event parked", topic=parked.topic, offset=parked.offset, reason=str(exc)
+                )
+                await park(broker, parked, reason="invalid", error=str(exc), attempts=1)
+        if events:
+            await _handle_batch(broker, handler, events, subscription)
+
+    broker.subscriber(
+        *names,
+        group_id=subscription.group_id,
+        auto_offset_reset="earliest",
+        ack_policy=AckPolicy.NACK_ON_ERROR,
+        batch=True,
+        max_records=subscription.max_records,
+        batch_timeout_ms=subscription.wait_ms,
+        decoder=_raw_bodies,
+    )(on_batch)
+
+
+async def _raw_bodies(message: StreamMessage[Any]) -> Any:
+    """Leave decoding to us, so that a malformed body is parked rather than failing the batch."""
+    return message.body
+
+
+def _parked(record: ConsumerRecord[Any, Any], subscription: BatchSubscription) -> ParkedRecord:
+    """A record in the form it is parked in, should it have to be."""
+    return ParkedRecord(
+        topic=record.topic,
+        partition=record.partition,
+        offset=record.offset,
+        key=record.key,
+        body=record.value or b"",
+        headers={name: value.decode() for name, value in record.headers},
+        group_id=subscription.group_id,
+    )
+
+
+def _parse(parked: ParkedRecord, namespace: str) -> ReceivedEvent:
+    """Validate a record as an event of the topic it would have outside the namespace."""
+    return parse_event(
+        headers=parked.headers,
+        body=parked.body,
+        topic=parked.topic.removeprefix(namespace),
+        partition=parked.partition,
+        offset=parked.offset,
+    )
+
+
+async def _handle_batch(
+    broker: KafkaBroker,
+    handler: BatchHandler,
+    events: list[tuple[ReceivedEvent, ParkedRecord]],
+    subscription: BatchSubscription,
+) -> None:
+    """Retry transient failures of the whole batch; narrow any other failure down to events."""
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            await handler([event for event, _ in events])
+            return
+        except RETRYABLE as exc:
+            if attempt >= subscription.max_attempts:
+                log.error("transient failure persists; batch will be redelivered", error=repr(exc))
+                raise
+            await asyncio.sleep(subscription.backoff_seconds * 2 ** (attempt - 1))
+        except Exception as exc:
+            log.warning("batch failed; handling its events one by one", error=repr(exc))
+            break
+    for event, parked in events:
+        await _handle_alone(broker, handler, event, parked, subscription)
+
+
+async def _handle_alone(
+    broker: KafkaBroker,
+    handler: BatchHandler,
+    event: ReceivedEvent,
+    parked: ParkedRecord,
+    subscription: BatchSubscription,
+) -> None:
+    """Handle one event of a failed batch: retry transient failures, park any other."""
+    attempt = 0
+    while True:
+        attempt += 1
+        try:
+            await handler([event])
+            return
+        except RETRYABLE as exc:
+            if attempt >= subscription.max_attempts:
+                log.error("transient failure persists; will be redelivered", error=repr(exc))
+                raise
+            await asyncio.sleep(subscription.backoff_seconds * 2 ** (attempt - 1))
+        except Exception as exc:
+            log.error("event cannot be handled; parked", error=repr(exc), event_id=event.id)
+            await park(broker, parked, reason="handler_error", error=repr(exc), attempts=attempt)
+            return
