@@ -81,9 +81,13 @@ def is_alive(pid: int, marker: str) -> bool:
 
 
 def handle_alive(handle: ProcessHandle) -> bool:
-    """Tell whether the process of ``handle`` is still running."""
-    if handle.popen is not None and handle.popen.poll() is not None:
-        return False
+    """Tell whether the process of ``handle`` is still running.
+
+    A process started here is judged by its exit status alone: its command line, read from
+    ``/proc`` while the machine is busy, may not show the marker yet.
+    """
+    if handle.popen is not None:
+        return handle.popen.poll() is None
     return is_alive(handle.pid, handle.marker)
 
 
