@@ -9,6 +9,7 @@ batch is narrowed down by handling its events one at a time, parking only those 
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +23,7 @@ from faststream.message import StreamMessage
 
 from tsunagu.events import PoisonEvent, ReceivedEvent, parse_event
 
-from .consumer import RETRYABLE
+from .consumer import handle_or_park, is_retryable
 from .dead_letter import ParkedRecord, park
 
 BatchHandler = Callable[[Sequence[ReceivedEvent]], Awaitable[None]]
@@ -121,38 +122,19 @@ async def _handle_batch(
         try:
             await handler([event for event, _ in events])
             return
-        except RETRYABLE as exc:
+        except Exception as exc:
+            if not is_retryable(exc):
+                log.warning("batch failed; handling its events one by one", error=repr(exc))
+                break
             if attempt >= subscription.max_attempts:
                 log.error("transient failure persists; batch will be redelivered", error=repr(exc))
                 raise
             await asyncio.sleep(subscription.backoff_seconds * 2 ** (attempt - 1))
-        except Exception as exc:
-            log.warning("batch failed; handling its events one by one", error=repr(exc))
-            break
     for event, parked in events:
-        await _handle_alone(broker, handler, event, parked, subscription)
-
-
-async def _handle_alone(
-    broker: KafkaBroker,
-    handler: BatchHandler,
-    event: ReceivedEvent,
-    parked: ParkedRecord,
-    subscription: BatchSubscription,
-) -> None:
-    """Handle one event of a failed batch: retry transient failures, park any other."""
-    attempt = 0
-    while True:
-        attempt += 1
-        try:
-            await handler([event])
-            return
-        except RETRYABLE as exc:
-            if attempt >= subscription.max_attempts:
-                log.error("transient failure persists; will be redelivered", error=repr(exc))
-                raise
-            await asyncio.sleep(subscription.backoff_seconds * 2 ** (attempt - 1))
-        except Exception as exc:
-            log.error("event cannot be handled; parked", error=repr(exc), event_id=event.id)
-            await park(broker, parked, reason="handler_error", error=repr(exc), attempts=attempt)
-            return
+        await handle_or_park(
+            broker,
+            functools.partial(handler, [event]),
+            parked,
+            max_attempts=subscription.max_attempts,
+            backoff_seconds=subscription.backoff_seconds,
+        )

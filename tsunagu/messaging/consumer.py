@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
@@ -15,6 +16,7 @@ from faststream.message import StreamMessage
 from pymongo.errors import ConnectionFailure
 
 from tsunagu.events import PoisonEvent, ReceivedEvent, parse_event
+from tsunagu.store import is_transient
 
 from .dead_letter import ParkedRecord, park
 
@@ -84,8 +86,12 @@ def subscribe(
             subject=event.attributes.subject,
             trace=event.attributes.traceparent,
         ):
-            await _handle_with_retries(
-                broker, handler, event, parked, max_attempts, backoff_seconds
+            await handle_or_park(
+                broker,
+                functools.partial(handler, event),
+                parked,
+                max_attempts=max_attempts,
+                backoff_seconds=backoff_seconds,
             )
 
     broker.subscriber(
@@ -97,27 +103,34 @@ def subscribe(
     )(on_record)
 
 
-async def _handle_with_retries(
+def is_retryable(exc: BaseException) -> bool:
+    """Whether a handler failure is transient: retried, and never a reason to park the event."""
+    return isinstance(exc, RETRYABLE) or is_transient(exc)
+
+
+async def handle_or_park(
     broker: KafkaBroker,
-    handler: EventHandler,
-    event: ReceivedEvent,
+    attempt_once: Callable[[], Awaitable[None]],
     parked: ParkedRecord,
+    *,
     max_attempts: int,
     backoff_seconds: float,
 ) -> None:
-    """Retry transient failures with backoff; park what fails for any other reason."""
+    """Retry transient failures with backoff, then raise for redelivery; park any other."""
     attempt = 0
     while True:
         attempt += 1
         try:
-            await handler(event)
+            await attempt_once()
             return
-        except RETRYABLE as exc:
+        except Exception as exc:
+            if not is_retryable(exc):
+                log.error("event cannot be handled; parked", error=repr(exc), attempts=attempt)
+                await park(
+                    broker, parked, reason="handler_error", error=repr(exc), attempts=attempt
+                )
+                return
             if attempt >= max_attempts:
                 log.error("transient failure persists; will be redelivered", error=repr(exc))
                 raise
             await asyncio.sleep(backoff_seconds * 2 ** (attempt - 1))
-        except Exception as exc:
-            log.error("event cannot be handled; parked", error=repr(exc), attempts=attempt)
-            await park(broker, parked, reason="handler_error", error=repr(exc), attempts=attempt)
-            return

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from fastapi.testclient import TestClient
 from pymongo.errors import AutoReconnect, DuplicateKeyError, OperationFailure
 
+from tsunagu.messaging.consumer import is_retryable
 from tsunagu.store import is_transient
 from tsunagu.web import create_app
 
@@ -58,3 +59,8 @@ def test_a_refused_store_operation_is_a_500_problem_without_internals() -> None:
     assert response.status_code == 500
     assert "bogus" not in response.text
     assert response.json()["type"].endswith("/store-error")
+
+
+def test_consumers_retry_a_busy_store_instead_of_parking_the_event() -> None:
+    assert is_retryable(BUSY)
+    assert not is_retryable(OperationFailure("unknown operator: $bogus", code=2))
