@@ -14,8 +14,9 @@ from services.audit.settings import AuditSettings
 from services.audit.use_cases import RecordEvent
 from tsunagu.messaging import make_broker
 from tsunagu.shutdown import shut_down
-from tsunagu.store import make_client, ping
+from tsunagu.store import make_client
 from tsunagu.web import create_app as create_web_app
+from tsunagu.web import store_and_kafka
 
 KAFKA_PING_SECONDS = 3.0
 
@@ -36,17 +37,10 @@ def create_app(settings: AuditSettings) -> FastAPI:
         finally:
             await shut_down(("broker", broker.stop), ("store", client.close))
 
-    async def store_ready() -> None:
-        await ping(client)
-
-    async def kafka_ready() -> None:
-        if not await broker.ping(timeout=KAFKA_PING_SECONDS):
-            raise ConnectionError("Kafka does not answer")
-
     return create_web_app(
         title="Tsunagu audit",
         description="A hash-chained record of every event in the network, for auditors.",
         lifespan=lifespan,
         routers=[audit_router(audit_log=audit_log, batch_size=settings.scan_batch_size)],
-        readiness={"store": store_ready, "kafka": kafka_ready},
+        readiness=store_and_kafka(client, broker),
     )

@@ -13,6 +13,7 @@ from tsunagu.messaging import make_broker
 from tsunagu.outbox import OutboxRelay
 from tsunagu.shutdown import shut_down
 from tsunagu.web import create_app as create_service_app
+from tsunagu.web import store_and_kafka
 
 from .adapters.api import agencies, taxonomy
 from .adapters.exchange_api import hsds
@@ -21,12 +22,6 @@ from .adapters.taxonomy_files import load_taxonomy
 from .exchange import DirectoryExchange
 from .settings import DirectorySettings
 from .use_cases import AgencyDirectory
-
-KAFKA_PING_SECONDS = 3.0
-
-
-class KafkaUnreachable(ConnectionError):
-    """The broker did not answer a ping."""
 
 
 def create_app(settings: DirectorySettings) -> FastAPI:
@@ -60,19 +55,12 @@ def create_app(settings: DirectorySettings) -> FastAPI:
         finally:
             await shut_down(("relay", relay.stop), ("broker", broker.stop), ("store", client.close))
 
-    async def kafka_ready() -> None:
-        if not await broker.ping(KAFKA_PING_SECONDS):
-            raise KafkaUnreachable(settings.kafka_bootstrap_servers)
-
-    async def store_ready() -> None:
-        await store.ping(client)
-
     app = create_service_app(
         title="Tsunagu directory",
         description="The agencies of the network, the services they offer, where and to whom.",
         lifespan=lifespan,
         routers=[agencies, taxonomy, hsds],
-        readiness={"store": store_ready, "kafka": kafka_ready},
+        readiness=store_and_kafka(client, broker),
     )
     app.state.directory = directory
     app.state.exchange = DirectoryExchange(directory=directory, utc_offset=settings.utc_offset)

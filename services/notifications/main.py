@@ -32,9 +32,9 @@ from services.notifications.use_cases import (
 )
 from tsunagu.messaging import make_broker
 from tsunagu.outbox import OutboxRelay
-from tsunagu.store import make_client, ping
-from tsunagu.web import ReadinessCheck
+from tsunagu.store import make_client
 from tsunagu.web import create_app as create_service_app
+from tsunagu.web import store_and_kafka
 from tsunagu_schemas import Channel
 
 SERVICE = "notifications"
@@ -49,16 +49,6 @@ DESCRIPTION = (
 def now() -> datetime:
     """The current time in UTC."""
     return datetime.now(UTC)
-
-
-def _kafka_check(broker: KafkaBroker) -> ReadinessCheck:
-    """A readiness check that fails when the broker does not answer."""
-
-    async def check() -> None:
-        if not await broker.ping(timeout=3.0):
-            raise ConnectionError("Kafka did not answer")
-
-    return check
 
 
 def _delivery_worker(
@@ -186,5 +176,5 @@ def create_app(settings: NotificationsSettings) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         routers=[router],
-        readiness={"store": lambda: ping(runtime.client), "kafka": _kafka_check(runtime.broker)},
+        readiness=store_and_kafka(runtime.client, runtime.broker),
     )

@@ -10,8 +10,9 @@ from fastapi import FastAPI
 from tsunagu.messaging import make_broker
 from tsunagu.outbox import OutboxRelay
 from tsunagu.shutdown import shut_down
-from tsunagu.store import make_client, ping
+from tsunagu.store import make_client
 from tsunagu.web import create_app as create_service_app
+from tsunagu.web import store_and_kafka
 
 from .adapters import api, households, records, transitions
 from .adapters.agency_store import MongoAgencies
@@ -62,19 +63,12 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
                 ("store", client.close),
             )
 
-    async def kafka_ready() -> None:
-        if not await broker.ping(settings.broker_ping_seconds):
-            raise ConnectionError("Kafka did not answer")
-
-    async def store_ready() -> None:
-        await ping(client)
-
     app = create_service_app(
         title="Tsunagu referrals",
         description="Referrals and handoffs of a person between the network's agencies.",
         lifespan=lifespan,
         routers=[records.router, api.router, transitions.router, households.router],
-        readiness={"store": store_ready, "kafka": kafka_ready},
+        readiness=store_and_kafka(client, broker, kafka_timeout=settings.broker_ping_seconds),
     )
     app.state.ports = ports
     app.state.sla_scanner = scanner

@@ -3,5 +3,13 @@
 from .acting import ActingAgency
 from .app import ReadinessCheck, create_app
 from .problems import Problem, problem_responses
+from .readiness import store_and_kafka
 
-__all__ = ["ActingAgency", "Problem", "ReadinessCheck", "create_app", "problem_responses"]
+__all__ = [
+    "ActingAgency",
+    "Problem",
+    "ReadinessCheck",
+    "create_app",
+    "problem_responses",
+    "store_and_kafka",
+]
