@@ -88,8 +88,14 @@ def kafka_command(layout: StackLayout) -> list[str]:
 
 
 def random_cluster_id() -> str:
-    """Return a new Kafka cluster id (16 random bytes, URL-safe base64 without padding)."""
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+    """Return a new Kafka cluster id (16 random bytes, URL-safe base64 without padding).
+
+    An id starting with "-" would be read as an option by the storage tool, so none does.
+    """
+    while True:
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not cluster_id.startswith("-"):
+            return cluster_id
 
 
 def prepare_kafka(layout: StackLayout, console: Console) -> None:
