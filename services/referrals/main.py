@@ -17,6 +17,7 @@ from tsunagu.web import store_and_kafka
 from .adapters import api, households, records, transitions
 from .adapters.agency_store import MongoAgencies
 from .adapters.clock import SystemClock
+from .adapters.creation_keys import CREATION_KEYS, MongoCreationKeys
 from .adapters.household_store import HOUSEHOLD_LINKS, MongoHouseholdLinks
 from .adapters.referral_store import CHANGES, SERVICE, MongoReferrals
 from .adapters.sla_scanner import SlaScanner
@@ -40,6 +41,7 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
         agencies=agencies,
         clock=clock or SystemClock(),
         households=MongoHouseholdLinks(collection=database[HOUSEHOLD_LINKS]),
+        creation_keys=MongoCreationKeys(collection=database[CREATION_KEYS]),
         sla=settings.sla_policy(),
         coordinator=settings.coordinator_agency_id,
         coordinator_name=settings.coordinator_agency_name,

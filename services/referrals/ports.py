@@ -79,6 +79,20 @@ class HouseholdLinks(Protocol):
         ...
 
 
+class ReferralIdTaken(Exception):
+    """A new referral's id is already stored."""
+
+
+class CreationKeys(Protocol):
+    """Idempotency keys of creations: the first claim of a key fixes the referral it makes."""
+
+    async def claim(
+        self, *, agency_id: str, key: str, referral_id: str, fingerprint: str
+    ) -> tuple[str, str]:
+        """Claim `key` for `referral_id`; return the referral id and fingerprint it holds."""
+        ...
+
+
 class AgencyDirectory(Protocol):
     """The local read model of the directory."""
 
@@ -103,6 +117,7 @@ class Ports:
     agencies: AgencyDirectory
     clock: Clock
     households: HouseholdLinks
+    creation_keys: CreationKeys | None = None
     sla: SlaPolicy = DEFAULT_SLA
     coordinator: str | None = None
     coordinator_name: str | None = None

@@ -38,12 +38,22 @@ Change = Callable[[Referral, datetime], ReferralEvent]
 
 
 async def create_referral(
-    ports: Ports, *, request: NewReferral, actor: str, traceparent: str | None = None
+    ports: Ports,
+    *,
+    request: NewReferral,
+    actor: str,
+    traceparent: str | None = None,
+    referral_id: str | None = None,
 ) -> Referral:
     """Open a referral to an agency of the directory, under a valid legal basis."""
     target = await ports.agencies.get(request.to_agency_id)
     referral, event = open_referral(
-        request, actor=actor, target=target, now=ports.clock.now(), sla=ports.sla
+        request,
+        actor=actor,
+        target=target,
+        now=ports.clock.now(),
+        sla=ports.sla,
+        referral_id=referral_id,
     )
     await ports.referrals.add(referral, event, traceparent=traceparent)
     return referral

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Header, Query, Response, status
 
 from tsunagu.web import ActingAgency, Problem, problem_responses
 from tsunagu_schemas import ReferralStatus, Urgency
 
 from .. import use_cases
+from ..creation import create_referral_once
 from ..ports import ReferralQuery
 from .answers import PortsDep, TraceDep, answer, answering
 from .bodies import CreateReferralBody, ReferralPage, ReferralView
@@ -31,13 +32,30 @@ async def create_referral(
     ports: PortsDep,
     response: Response,
     trace: TraceDep,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            max_length=200,
+            description="Any unique string; a retry with the same key and body returns the "
+            "referral the first attempt opened instead of opening another.",
+        ),
+    ] = None,
 ) -> ReferralView:
     """Open a referral from the acting agency; the target must accept one of the needs and the
     legal basis must cover it."""
     async with answering():
-        referral = await use_cases.create_referral(
-            ports, request=body.to_request(), actor=actor, traceparent=trace
-        )
+        if idempotency_key is None:
+            referral = await use_cases.create_referral(
+                ports, request=body.to_request(), actor=actor, traceparent=trace
+            )
+        else:
+            referral = await create_referral_once(
+                ports,
+                request=body.to_request(),
+                actor=actor,
+                key=idempotency_key,
+                traceparent=trace,
+            )
     response.headers["Location"] = f"{router.prefix}/{referral.id}"
     return answer(referral, response)
 

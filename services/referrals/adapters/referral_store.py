@@ -15,13 +15,14 @@ from typing import Any
 
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 
 from tsunagu.events import outbox_entry
 from tsunagu.outbox import OUTBOX_FIELD
 from tsunagu.store import is_duplicate
 
 from ..domain import Referral, ReferralEvent
-from ..ports import ReferralQuery
+from ..ports import ReferralIdTaken, ReferralQuery
 
 SERVICE = "referrals"
 CHANGES = "referral_changes"
@@ -51,7 +52,7 @@ class MongoReferrals:
     ) -> None:
         """Store a new referral with its first event pending."""
         if not await self._record(referral, event, traceparent):
-            raise RuntimeError(f"referral id {referral.id} already taken")
+            raise ReferralIdTaken(referral.id)
 
     async def save(
         self,
@@ -127,8 +128,17 @@ class MongoReferrals:
         return None
 
     async def _project(self, referral: Referral) -> None:
-        """Show the referral's latest state to the lists (a repairable copy)."""
-        await self._projection.replace_one({"_id": referral.id}, _document(referral), upsert=True)
+        """Show the referral's latest state to the lists (a repairable copy).
+
+        Two writers upserting a copy that does not exist yet may collide on its `_id`; the one
+        that lost finds the copy written and leaves it, since any read repairs a stale copy.
+        """
+        try:
+            await self._projection.replace_one(
+                {"_id": referral.id}, _document(referral), upsert=True
+            )
+        except DuplicateKeyError:
+            return
 
 
 def _change_id(referral_id: str, version: int) -> str:

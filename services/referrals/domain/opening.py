@@ -30,6 +30,7 @@ def open_referral(
     target: Agency | None,
     now: datetime,
     sla: SlaPolicy = DEFAULT_SLA,
+    referral_id: str | None = None,
 ) -> tuple[Referral, ReferralEvent]:
     """Open a referral for the acting agency, refusing a target or basis that does not hold."""
     if actor != request.from_agency_id:
@@ -50,7 +51,7 @@ def open_referral(
         accept_by=sla.accept_by(request.urgency, requested_at=now),
     )
     referral = Referral(
-        id=new_referral_id(now),
+        id=referral_id or new_referral_id(now),
         version=1,
         status=ReferralStatus.REQUESTED,
         holder_agency_id=request.from_agency_id,
