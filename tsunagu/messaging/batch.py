@@ -12,19 +12,16 @@ import asyncio
 import functools
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import structlog
-from aiokafka.structs import ConsumerRecord
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
-from faststream.message import StreamMessage
 
-from tsunagu.events import PoisonEvent, ReceivedEvent, parse_event
+from tsunagu.events import ReceivedEvent
 
-from .consumer import handle_or_park, is_retryable
-from .dead_letter import ParkedRecord, park
+from .consumer import handle_or_park, is_retryable, raw_body, read_or_park
+from .dead_letter import ParkedRecord
 
 BatchHandler = Callable[[Sequence[ReceivedEvent]], Awaitable[None]]
 log = structlog.get_logger(__name__)
@@ -57,14 +54,12 @@ def subscribe_batch(
         records = raw if isinstance(raw, tuple) else (raw,)
         events: list[tuple[ReceivedEvent, ParkedRecord]] = []
         for record in records:
-            parked = _parked(record, subscription)
-            try:
-                events.append((_parse(parked, subscription.namespace), parked))
-            except PoisonEvent as exc:
-                log.warning(
-                    "event parked", topic=parked.topic, offset=parked.offset, reason=str(exc)
-                )
-                await park(broker, parked, reason="invalid", error=str(exc), attempts=1)
+            parked = ParkedRecord.of(record, group_id=subscription.group_id)
+            # validated as an event of the topic it would have outside the namespace
+            topic = parked.topic.removeprefix(subscription.namespace)
+            event = await read_or_park(broker, parked, topic=topic)
+            if event is not None:
+                events.append((event, parked))
         if events:
             await _handle_batch(broker, handler, events, subscription)
 
@@ -76,37 +71,8 @@ def subscribe_batch(
         batch=True,
         max_records=subscription.max_records,
         batch_timeout_ms=subscription.wait_ms,
-        decoder=_raw_bodies,
+        decoder=raw_body,
     )(on_batch)
-
-
-async def _raw_bodies(message: StreamMessage[Any]) -> Any:
-    """Leave decoding to us, so that a malformed body is parked rather than failing the batch."""
-    return message.body
-
-
-def _parked(record: ConsumerRecord[Any, Any], subscription: BatchSubscription) -> ParkedRecord:
-    """A record in the form it is parked in, should it have to be."""
-    return ParkedRecord(
-        topic=record.topic,
-        partition=record.partition,
-        offset=record.offset,
-        key=record.key,
-        body=record.value or b"",
-        headers={name: value.decode() for name, value in record.headers},
-        group_id=subscription.group_id,
-    )
-
-
-def _parse(parked: ParkedRecord, namespace: str) -> ReceivedEvent:
-    """Validate a record as an event of the topic it would have outside the namespace."""
-    return parse_event(
-        headers=parked.headers,
-        body=parked.body,
-        topic=parked.topic.removeprefix(namespace),
-        partition=parked.partition,
-        offset=parked.offset,
-    )
 
 
 async def _handle_batch(

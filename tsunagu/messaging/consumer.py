@@ -36,9 +36,27 @@ RETRYABLE: tuple[type[BaseException], ...] = (
 )
 
 
-async def _raw_body(msg: StreamMessage[Any]) -> bytes:
+async def raw_body(msg: StreamMessage[Any]) -> Any:
     """Leave decoding to us, so that a malformed body reaches the handler and is parked."""
     return msg.body
+
+
+async def read_or_park(
+    broker: KafkaBroker, parked: ParkedRecord, *, topic: str
+) -> ReceivedEvent | None:
+    """Validate a record as one of our events on `topic`; park it and return None if poison."""
+    try:
+        return parse_event(
+            headers=parked.headers,
+            body=parked.body,
+            topic=topic,
+            partition=parked.partition,
+            offset=parked.offset,
+        )
+    except PoisonEvent as exc:
+        log.warning("event parked", topic=parked.topic, offset=parked.offset, reason=str(exc))
+        await park(broker, parked, reason="invalid", error=str(exc), attempts=1)
+        return None
 
 
 def subscribe(
@@ -59,26 +77,9 @@ def subscribe(
     async def on_record(message: KafkaMessage) -> None:
         record = message.raw_message
         assert not isinstance(record, tuple), "batch records are not handled here"
-        parked = ParkedRecord(
-            topic=record.topic,
-            partition=record.partition,
-            offset=record.offset,
-            key=record.key,
-            body=message.body,
-            headers=dict(message.headers),
-            group_id=group_id,
-        )
-        try:
-            event = parse_event(
-                headers=parked.headers,
-                body=parked.body,
-                topic=record.topic,
-                partition=record.partition,
-                offset=record.offset,
-            )
-        except PoisonEvent as exc:
-            log.warning("event parked", topic=record.topic, offset=record.offset, reason=str(exc))
-            await park(broker, parked, reason="invalid", error=str(exc), attempts=1)
+        parked = ParkedRecord.of(record, group_id=group_id)
+        event = await read_or_park(broker, parked, topic=record.topic)
+        if event is None:
             return
         with structlog.contextvars.bound_contextvars(
             event_id=event.id,
@@ -99,7 +100,7 @@ def subscribe(
         group_id=group_id,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
-        decoder=_raw_body,
+        decoder=raw_body,
     )(on_record)
 
 

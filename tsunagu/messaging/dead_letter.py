@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
+from aiokafka.structs import ConsumerRecord
 from faststream.kafka import KafkaBroker
 
 from tsunagu_schemas.topics import dead_letter_topic
@@ -38,6 +39,19 @@ class ParkedRecord:
     body: bytes
     headers: dict[str, str]
     group_id: str
+
+    @classmethod
+    def of(cls, record: ConsumerRecord[Any, Any], *, group_id: str) -> ParkedRecord:
+        """A consumed record in the form it is parked in, should it have to be."""
+        return cls(
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            key=record.key,
+            body=record.value or b"",
+            headers={name: value.decode() for name, value in record.headers},
+            group_id=group_id,
+        )
 
 
 async def park(
