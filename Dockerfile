@@ -11,6 +11,7 @@ COPY schemas/tsunagu_schemas schemas/tsunagu_schemas
 RUN uv sync --frozen --no-dev --no-install-project
 
 COPY tsunagu tsunagu
+COPY tsunagu_ops tsunagu_ops
 COPY services services
 RUN uv sync --frozen --no-dev
 

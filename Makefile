@@ -40,4 +40,4 @@ test: lint
 # Not part of `make test`: drives load through the running local stack (options: BENCH_ARGS).
 bench: sync
 	$(UV) run --frozen tsunagu up
-	$(UV) run --frozen python -m tsunagu.bench $(BENCH_ARGS)
+	$(UV) run --frozen python -m tsunagu_ops.bench $(BENCH_ARGS)

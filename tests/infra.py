@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from rich.console import Console
 
-from tsunagu.localstack import (
+from tsunagu_ops.localstack import (
     KAFKA,
     LocalStackError,
     down,
@@ -27,7 +27,7 @@ from tsunagu.localstack import (
     store_part,
     wipe,
 )
-from tsunagu.localstack.probes import Probe, kafka_probe
+from tsunagu_ops.localstack.probes import Probe, kafka_probe
 
 KAFKA_ENV = "TSUNAGU_TEST_KAFKA_BOOTSTRAP_SERVERS"
 MONGO_ENV = "TSUNAGU_TEST_MONGO_URL"

@@ -14,8 +14,8 @@ import pytest
 from tests.e2e.webhook_receiver import WebhookReceiver
 from tests.infra import Endpoints
 from tests.integration.kafka_positions import end_offsets
-from tsunagu.localstack.processes import ProcessHandle, handle_alive, stop
-from tsunagu.localstack.services import (
+from tsunagu_ops.localstack.processes import ProcessHandle, handle_alive, stop
+from tsunagu_ops.localstack.services import (
     SERVICES,
     service_env,
     start_service,

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from tsunagu.localstack import (
+from tsunagu_ops.localstack import (
     KAFKA,
     STORE,
     StackLayout,
@@ -23,9 +23,9 @@ from tsunagu.localstack import (
     stop,
     store_part,
 )
-from tsunagu.localstack.parts import Part
-from tsunagu.localstack.processes import ProcessHandle, handle_alive
-from tsunagu.localstack.services import SERVICES, service_env, start_service, wait_service_ready
+from tsunagu_ops.localstack.parts import Part
+from tsunagu_ops.localstack.processes import ProcessHandle, handle_alive
+from tsunagu_ops.localstack.services import SERVICES, service_env, start_service, wait_service_ready
 
 KAFKA_PORT, CONTROLLER_PORT, STORE_PORT = 29192, 29193, 27118
 # Quick retries and relay polls, so that recovery after a fault is measured in seconds.

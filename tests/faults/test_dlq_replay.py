@@ -10,9 +10,9 @@ from typer.testing import CliRunner
 
 from tests.infra import Endpoints
 from tests.integration.kafka_positions import read_whole_topic
-from tsunagu.cli.main import app
 from tsunagu.messaging import dead_letter
-from tsunagu.messaging.replay import DeadLetters
+from tsunagu_ops.cli.main import app
+from tsunagu_ops.replay import DeadLetters
 from tsunagu_schemas.topics import dead_letter_topic
 
 

@@ -15,11 +15,11 @@ from pymongo import AsyncMongoClient
 from rich.console import Console
 
 from tests.infra import Endpoints, provide_endpoints
-from tsunagu.localstack import LocalStackError, StackLayout, StartupError, launch, stop
-from tsunagu.localstack.parts import Part, stop_part
-from tsunagu.localstack.pidfiles import PidRecord, live_record, pid_path, write_record
-from tsunagu.localstack.probes import wait_ready
-from tsunagu.localstack.processes import ProcessHandle, group_members, handle_alive, spawn
+from tsunagu_ops.localstack import LocalStackError, StackLayout, StartupError, launch, stop
+from tsunagu_ops.localstack.parts import Part, stop_part
+from tsunagu_ops.localstack.pidfiles import PidRecord, live_record, pid_path, write_record
+from tsunagu_ops.localstack.probes import wait_ready
+from tsunagu_ops.localstack.processes import ProcessHandle, group_members, handle_alive, spawn
 
 SLEEPER = "import time; time.sleep(60)"
 TERM_IGNORER = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(60)"

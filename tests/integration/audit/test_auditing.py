@@ -25,7 +25,7 @@ from tests.integration.audit.sample_events import (
     referral_data,
 )
 from tests.integration.harness import publish_event
-from tsunagu.cli.main import app as command_line
+from tsunagu_ops.cli.main import app as command_line
 from tsunagu_schemas.topics import REFERRAL_EVENTS
 
 

@@ -14,8 +14,8 @@ from services.directory.hsds.ids import taxonomy_id
 from services.directory.hsds.validation import document_problems
 from services.directory.settings import DirectorySettings
 from tests.integration.directory.conftest import serving
-from tsunagu.cli.main import app
-from tsunagu.demo.network import NETWORK
+from tsunagu_ops.cli.main import app
+from tsunagu_ops.demo.network import NETWORK
 
 
 async def tsunagu(*args: str) -> Result:

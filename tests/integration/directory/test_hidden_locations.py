@@ -10,7 +10,7 @@ from pymongo import AsyncMongoClient
 
 from services.directory.settings import DirectorySettings
 from tests.integration.directory.test_agency_events import events_of
-from tsunagu.demo.network import DV_SHELTER, NETWORK, SHELTER_PLACE
+from tsunagu_ops.demo.network import DV_SHELTER, NETWORK, SHELTER_PLACE
 
 HIDDEN_ID = "0b9c6f3e-5d1a-4c38-9a57-2f1e8d4b7a60"
 OFFICE_ID = "5e2d8c41-7b6a-4f09-8e3d-1c2b3a4d5e6f"

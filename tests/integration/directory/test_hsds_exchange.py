@@ -11,7 +11,7 @@ import httpx
 
 from services.directory.hsds.ids import taxonomy_id
 from services.directory.hsds.validation import document_problems
-from tsunagu.demo.network import FOOD_BANK, NETWORK, SHELTER_PLACE
+from tsunagu_ops.demo.network import FOOD_BANK, NETWORK, SHELTER_PLACE
 
 
 async def seed_demo(directory: httpx.AsyncClient, count: int | None = None) -> dict[str, str]:

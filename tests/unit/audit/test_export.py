@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from services.audit.domain import GENESIS, AuditRecord, ObservedEvent, next_record
 from services.audit.domain.export import csv_header, csv_line, jsonl_line, read_jsonl_line
-from tsunagu.cli import audit
+from tsunagu_ops.cli import audit
 from tsunagu_schemas.topics import DIRECTORY_EVENTS
 
 

@@ -19,7 +19,7 @@ from services.directory.hsds.validation import SCHEMA_DIR, document_problems, sc
 from services.directory.hsds.vocabulary import Vocabulary
 from services.directory.hsds.writing import export_document
 from services.directory.settings import DirectorySettings
-from tsunagu.demo.network import NETWORK, SHELTER_PLACE
+from tsunagu_ops.demo.network import NETWORK, SHELTER_PLACE
 
 NOW = datetime(2026, 4, 1, tzinfo=UTC)
 OFFSET = "+09:00"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 
-from tsunagu.localstack.kafka import random_cluster_id
+from tsunagu_ops.localstack.kafka import random_cluster_id
 
 
 def test_cluster_ids_are_sixteen_bytes_and_never_look_like_an_option() -> None:

@@ -13,8 +13,8 @@ from pymongo import AsyncMongoClient
 
 from services.audit.adapters.mongo import COLLECTION, MongoAuditLog
 from services.audit.domain import GENESIS, AuditRecord, ObservedEvent, next_record
-from tsunagu.bench.tracking import partitions_of
 from tsunagu.events import outbox_entry
+from tsunagu_ops.bench.tracking import partitions_of
 from tsunagu_schemas import ReferralEventData, ReferralStatus, Urgency
 
 Progress = Callable[[int], None]

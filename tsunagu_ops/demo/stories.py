@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from tsunagu.demo.journey import (
+from tsunagu_ops.demo.journey import (
     AGENCY_HEADER,
     DemoError,
     Say,
@@ -17,7 +17,7 @@ from tsunagu.demo.journey import (
     post_when_known,
     referral_body,
 )
-from tsunagu.demo.network import DV_SHELTER, FOOD_BANK, HOTLINE, WELFARE_OFFICE
+from tsunagu_ops.demo.network import DV_SHELTER, FOOD_BANK, HOTLINE, WELFARE_OFFICE
 
 CAFETERIA = "こども食堂ネットワーク"
 LONGEST_WAIT_SECONDS = 60.0

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from tsunagu.cli import audit, demo, directory, dlq, stack
+from tsunagu_ops.cli import audit, demo, directory, dlq, stack
 
 COMMAND_MODULES = (stack, demo, audit, dlq, directory)
 

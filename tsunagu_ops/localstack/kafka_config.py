@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tsunagu.localstack.layout import HOST, StackLayout
+from tsunagu_ops.localstack.layout import HOST, StackLayout
 
 QUIET_LOGGERS = (
     "kafka.request.logger",

@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from tsunagu.localstack.layout import HOST, repo_root
-from tsunagu.localstack.probes import http_probe, wait_ready
-from tsunagu.localstack.processes import ProcessHandle, spawn
+from tsunagu_ops.localstack.layout import HOST, repo_root
+from tsunagu_ops.localstack.probes import http_probe, wait_ready
+from tsunagu_ops.localstack.processes import ProcessHandle, spawn
 
 
 @dataclass(frozen=True)

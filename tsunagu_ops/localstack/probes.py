@@ -16,8 +16,8 @@ from aiokafka.errors import KafkaError
 from pymongo import MongoClient
 from pymongo.errors import PyMongoError
 
-from tsunagu.localstack.errors import StartupError
-from tsunagu.localstack.processes import ProcessHandle, handle_alive, log_tail
+from tsunagu_ops.localstack.errors import StartupError
+from tsunagu_ops.localstack.processes import ProcessHandle, handle_alive, log_tail
 
 Probe = Callable[[], bool]
 

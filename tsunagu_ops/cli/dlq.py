@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from tsunagu.messaging.replay import DeadLetters, ParkedEvent, replay_group
+from tsunagu_ops.replay import DeadLetters, ParkedEvent, replay_group
 
 console = Console()
 

@@ -6,9 +6,9 @@ import subprocess
 
 from rich.console import Console
 
-from tsunagu.localstack.errors import LocalStackError
-from tsunagu.localstack.kafka import require_tool
-from tsunagu.localstack.layout import HOST, StackLayout, repo_root
+from tsunagu_ops.localstack.errors import LocalStackError
+from tsunagu_ops.localstack.kafka import require_tool
+from tsunagu_ops.localstack.layout import HOST, StackLayout, repo_root
 
 SOURCE_DIR = repo_root() / "deploy" / "ferretdb"
 SOURCE_FILES = ("main.go", "go.mod", "go.sum")

@@ -1,4 +1,4 @@
-"""`python -m tsunagu.bench`: load, latency, catch-up and memory of the running local stack."""
+"""`python -m tsunagu_ops.bench`: load, latency, catch-up and memory of the running local stack."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import uuid
 
 from rich.console import Console
 
-from tsunagu.localstack.layout import default_layout
-from tsunagu.localstack.pidfiles import live_record
-from tsunagu.localstack.services import SERVICES
+from tsunagu_ops.localstack.layout import default_layout
+from tsunagu_ops.localstack.pidfiles import live_record
+from tsunagu_ops.localstack.services import SERVICES
 
 from . import backlog as raw_runs
 from .catchup import CatchUp, delete_topics, run_catch_up

@@ -11,8 +11,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from tsunagu.demo.journey import DEMO_REFERRALS_ENV
-from tsunagu.localstack import (
+from tsunagu_ops.demo.journey import DEMO_REFERRALS_ENV
+from tsunagu_ops.localstack import (
     SERVICES,
     LocalStackError,
     StackLayout,
@@ -46,7 +46,7 @@ def up_command(
 ) -> None:
     """Start Kafka, the document store and the four services in the background."""
     layout = default_layout()
-    if demo:  # short demo deadlines, unless set otherwise (see tsunagu.demo.journey)
+    if demo:  # short demo deadlines, unless set otherwise (see tsunagu_ops.demo.journey)
         os.environ.update({k: v for k, v in DEMO_REFERRALS_ENV.items() if k not in os.environ})
     if fresh:
         down(layout, console)
@@ -107,9 +107,9 @@ def _demo(*, with_services: bool) -> None:
         console.print("The demo needs the services; skipped because of --no-services.")
         return
     try:
-        demo = importlib.import_module("tsunagu.cli.demo")
+        demo = importlib.import_module("tsunagu_ops.cli.demo")
     except ModuleNotFoundError as error:
-        if error.name != "tsunagu.cli.demo":
+        if error.name != "tsunagu_ops.cli.demo":
             raise
         console.print("No demo is available in this version.")
         return

@@ -17,9 +17,9 @@ from aiokafka.admin import AIOKafkaAdminClient
 from pymongo import AsyncMongoClient
 
 from services.audit.adapters.mongo import COLLECTION
-from tsunagu.bench.machine import peak_rss_mb
-from tsunagu.localstack.processes import stop
-from tsunagu.localstack.services import service_env, start_service, wait_service_ready
+from tsunagu_ops.bench.machine import peak_rss_mb
+from tsunagu_ops.localstack.processes import stop
+from tsunagu_ops.localstack.services import service_env, start_service, wait_service_ready
 from tsunagu_schemas.topics import EVENT_TOPICS
 
 from .backlog import Progress

@@ -7,15 +7,15 @@ from dataclasses import dataclass
 
 from rich.console import Console
 
-from tsunagu.localstack.errors import LocalStackError, StartupError
-from tsunagu.localstack.ferretdb import ensure_ferretdb, store_command
-from tsunagu.localstack.kafka import kafka_command, prepare_kafka
-from tsunagu.localstack.kafka_config import server_properties_path
-from tsunagu.localstack.layout import HOST, StackLayout
-from tsunagu.localstack.pidfiles import PidRecord, live_record, remove_record, write_record
-from tsunagu.localstack.probes import Probe, http_probe, kafka_probe, store_probe, wait_ready
-from tsunagu.localstack.processes import ProcessHandle, port_in_use, spawn, stop
-from tsunagu.localstack.services import service_env, service_spec, start_service
+from tsunagu_ops.localstack.errors import LocalStackError, StartupError
+from tsunagu_ops.localstack.ferretdb import ensure_ferretdb, store_command
+from tsunagu_ops.localstack.kafka import kafka_command, prepare_kafka
+from tsunagu_ops.localstack.kafka_config import server_properties_path
+from tsunagu_ops.localstack.layout import HOST, StackLayout
+from tsunagu_ops.localstack.pidfiles import PidRecord, live_record, remove_record, write_record
+from tsunagu_ops.localstack.probes import Probe, http_probe, kafka_probe, store_probe, wait_ready
+from tsunagu_ops.localstack.processes import ProcessHandle, port_in_use, spawn, stop
+from tsunagu_ops.localstack.services import service_env, service_spec, start_service
 
 KAFKA = "kafka"
 STORE = "store"

@@ -16,9 +16,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import ConsumerRecord, OffsetAndMetadata
 
-from tsunagu_schemas.topics import dead_letter_topic
-
-from .dead_letter import (
+from tsunagu.messaging.dead_letter import (
     ATTEMPTS,
     CONSUMER_GROUP,
     DLQ_HEADERS,
@@ -28,6 +26,7 @@ from .dead_letter import (
     ORIGINAL_TOPIC,
     REASON,
 )
+from tsunagu_schemas.topics import dead_letter_topic
 
 Progress = Callable[[int, int], None]
 

@@ -1,10 +1,15 @@
 """Local stack supervisor: Kafka, a MongoDB-wire store and the services, without containers."""
 
-from tsunagu.localstack.errors import LocalStackError, StartupError, ToolMissingError
-from tsunagu.localstack.layout import StackLayout, default_home, default_layout, layout_for_tests
-from tsunagu.localstack.parts import KAFKA, STORE, kafka_part, launch, stop_part, store_part
-from tsunagu.localstack.processes import ProcessHandle, kill, stop
-from tsunagu.localstack.services import (
+from tsunagu_ops.localstack.errors import LocalStackError, StartupError, ToolMissingError
+from tsunagu_ops.localstack.layout import (
+    StackLayout,
+    default_home,
+    default_layout,
+    layout_for_tests,
+)
+from tsunagu_ops.localstack.parts import KAFKA, STORE, kafka_part, launch, stop_part, store_part
+from tsunagu_ops.localstack.processes import ProcessHandle, kill, stop
+from tsunagu_ops.localstack.services import (
     SERVICES,
     ServiceSpec,
     service_env,
@@ -12,7 +17,7 @@ from tsunagu.localstack.services import (
     start_service,
     wait_service_ready,
 )
-from tsunagu.localstack.stack import PartStatus, down, status, up, wipe
+from tsunagu_ops.localstack.stack import PartStatus, down, status, up, wipe
 
 __all__ = [
     "KAFKA",

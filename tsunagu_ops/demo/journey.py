@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from tsunagu.demo.network import FOOD_BANK, HOTLINE, NETWORK, WELFARE_OFFICE
+from tsunagu_ops.demo.network import FOOD_BANK, HOTLINE, NETWORK, WELFARE_OFFICE
 
 AGENCY_HEADER = "X-Tsunagu-Agency"
 DEMO_REFERRALS_ENV: dict[str, str] = {

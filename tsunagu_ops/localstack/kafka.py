@@ -10,13 +10,13 @@ import uuid
 
 from rich.console import Console
 
-from tsunagu.localstack.errors import LocalStackError, ToolMissingError
-from tsunagu.localstack.kafka_config import (
+from tsunagu_ops.localstack.errors import LocalStackError, ToolMissingError
+from tsunagu_ops.localstack.kafka_config import (
     log4j2_path,
     server_properties_path,
     write_kafka_config,
 )
-from tsunagu.localstack.layout import StackLayout, repo_root
+from tsunagu_ops.localstack.layout import StackLayout, repo_root
 
 POM = repo_root() / "deploy" / "kafka" / "pom.xml"
 STAMP = ".pom.sha256"

@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from tsunagu.localstack.processes import ProcessHandle, is_alive
+from tsunagu_ops.localstack.processes import ProcessHandle, is_alive
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from rich.console import Console
 
-from tsunagu.localstack.layout import StackLayout
-from tsunagu.localstack.parts import (
+from tsunagu_ops.localstack.layout import StackLayout
+from tsunagu_ops.localstack.parts import (
     KAFKA,
     STORE,
     Part,
@@ -19,9 +19,9 @@ from tsunagu.localstack.parts import (
     stop_part,
     store_part,
 )
-from tsunagu.localstack.pidfiles import live_record, recorded_names
-from tsunagu.localstack.processes import ProcessHandle
-from tsunagu.localstack.services import SERVICES
+from tsunagu_ops.localstack.pidfiles import live_record, recorded_names
+from tsunagu_ops.localstack.processes import ProcessHandle
+from tsunagu_ops.localstack.services import SERVICES
 
 
 @dataclass(frozen=True)

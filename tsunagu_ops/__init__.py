@@ -1,0 +1,1 @@
+"""Operator tooling: the `tsunagu` command, the local stack, the demo, the bench, DLQ replay."""
