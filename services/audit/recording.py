@@ -9,7 +9,7 @@ from typing import Final
 
 import structlog
 
-from .domain import AuditRecord, ChainHead, ObservedEvent, next_record
+from .domain import GENESIS, AuditRecord, ChainHead, ObservedEvent, next_record
 from .ports import AuditLog
 
 MAX_APPEND_ATTEMPTS: Final = 20
@@ -55,7 +55,7 @@ class RecordEvent:
             self._head = None  # until this batch is settled, the stored head is the truth
             conflicts = 0
             while pending:
-                records = _chained(pending, head)
+                records = chained(pending, head)
                 stored = await self._log.append(records)
                 recorded.records.extend(records[:stored])
                 head = records[stored - 1].head if stored else head
@@ -86,7 +86,7 @@ def _first_of_each(events: Sequence[ObservedEvent]) -> list[ObservedEvent]:
     return unique
 
 
-def _chained(events: Sequence[ObservedEvent], head: ChainHead) -> list[AuditRecord]:
+def chained(events: Sequence[ObservedEvent], head: ChainHead = GENESIS) -> list[AuditRecord]:
     """The records that append `events` in order to a chain ending at `head`."""
     records: list[AuditRecord] = []
     for event in events:

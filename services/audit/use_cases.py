@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 
 from .domain import (
     AuditRecord,
@@ -12,10 +12,19 @@ from .domain import (
     Verification,
     read_record,
 )
+from .domain.export import read_jsonl_line
 from .ports import AuditLog
 from .recording import ChainConflict, RecordEvent
 
-__all__ = ["AuditLog", "ChainConflict", "RecordEvent", "find_records", "verify_log", "whole_chain"]
+__all__ = [
+    "AuditLog",
+    "ChainConflict",
+    "RecordEvent",
+    "find_records",
+    "verify_export",
+    "verify_log",
+    "whole_chain",
+]
 
 
 async def find_records(
@@ -53,4 +62,19 @@ async def verify_log(audit_log: AuditLog, *, batch_size: int) -> Verification:
                 break
     except UnreadableRecord as exc:
         verifier.reject(str(exc))
+    return verifier.result()
+
+
+def verify_export(lines: Iterable[str]) -> Verification:
+    """Verify the records of a JSON-lines export given line by line (blank lines are skipped)."""
+    verifier = ChainVerifier()
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            verifier.add(read_jsonl_line(line))
+        except UnreadableRecord as exc:
+            verifier.reject(f"line {number}: {exc}")
+        if verifier.broken:
+            break
     return verifier.result()

@@ -11,8 +11,14 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from pymongo import AsyncMongoClient
 
-from services.audit.adapters.mongo import COLLECTION, MongoAuditLog
-from services.audit.domain import GENESIS, AuditRecord, ObservedEvent, next_record
+from services.audit import (
+    RECORDS_COLLECTION,
+    AuditRecord,
+    MongoAuditLog,
+    ObservedEvent,
+    chained,
+    stored_documents,
+)
 from tsunagu.events import outbox_entry
 from tsunagu_ops.bench.tracking import partitions_of
 from tsunagu_schemas import ReferralEventData, ReferralStatus, Urgency
@@ -98,7 +104,7 @@ async def consume_all(bootstrap: str, topic: str, count: int, tick: Progress) ->
 
 def audit_records(entries: list[dict[str, Any]]) -> list[AuditRecord]:
     """The chain of audit records the entries become."""
-    head, records = GENESIS, []
+    events = []
     for entry in entries:
         headers = entry["headers"]
         event = ObservedEvent(
@@ -110,10 +116,8 @@ def audit_records(entries: list[dict[str, Any]]) -> list[AuditRecord]:
             topic="tsunagu.referral.events",
             data=entry["data"],
         )
-        record = next_record(event, head=head)
-        records.append(record)
-        head = record.head
-    return records
+        events.append(event)
+    return chained(events)
 
 
 async def insert_all(
@@ -122,9 +126,9 @@ async def insert_all(
     """insert_many the records into a fresh audit collection with its indexes; return seconds."""
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongo_url)
     try:
-        collection = client[database][COLLECTION]
+        collection = client[database][RECORDS_COLLECTION]
         await MongoAuditLog(collection=collection).ensure_indexes()
-        documents = [{"_id": r.event_id, **r.model_dump()} for r in records]
+        documents = stored_documents(records)
         start = time.monotonic()
         for first in range(0, len(documents), batch):
             await collection.insert_many(documents[first : first + batch], ordered=False)

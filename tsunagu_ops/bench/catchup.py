@@ -16,7 +16,7 @@ from typing import Any
 from aiokafka.admin import AIOKafkaAdminClient
 from pymongo import AsyncMongoClient
 
-from services.audit.adapters.mongo import COLLECTION
+from services.audit import RECORDS_COLLECTION
 from tsunagu_ops.bench.machine import peak_rss_mb
 from tsunagu_ops.localstack.processes import stop
 from tsunagu_ops.localstack.services import service_env, start_service, wait_service_ready
@@ -90,7 +90,7 @@ async def _count_and_drop(mongo_url: str, database: str) -> int:
     """How many records the process stored; then its database is dropped."""
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongo_url)
     try:
-        return await client[database][COLLECTION].count_documents({})
+        return await client[database][RECORDS_COLLECTION].count_documents({})
     finally:
         await client.drop_database(database)
         await client.close()

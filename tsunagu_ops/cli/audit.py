@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from services.audit.domain import ChainVerifier, UnreadableRecord, Verification
-from services.audit.domain.export import read_jsonl_line
+from services.audit import verify_export
 
 
 def register(app: typer.Typer) -> None:
@@ -29,25 +27,10 @@ def verify_command(
 ) -> None:
     """Verify the hash chain of a JSON-lines export; exit 1 at the first bad record."""
     with file.open(encoding="utf-8") as lines:
-        result = verify_lines(lines)
+        result = verify_export(lines)
     if result.ok and result.head is not None:
         head = result.head
         typer.echo(f"ok: {result.records} records, head seq {head.seq} hash {head.hash}")
         return
     typer.echo(f"bad: first bad seq {result.first_bad_seq}: {result.reason}")
     raise typer.Exit(1)
-
-
-def verify_lines(lines: Iterable[str]) -> Verification:
-    """Verify the records of an export given line by line (blank lines are skipped)."""
-    verifier = ChainVerifier()
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            verifier.add(read_jsonl_line(line))
-        except UnreadableRecord as exc:
-            verifier.reject(f"line {number}: {exc}")
-        if verifier.broken:
-            break
-    return verifier.result()

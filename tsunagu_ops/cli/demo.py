@@ -8,6 +8,7 @@ from rich.console import Console
 
 from tsunagu_ops.demo.journey import DemoError, seed_network, verify_audit, walk_referral
 from tsunagu_ops.demo.stories import escalate_missed_deadline, reroute_declined, support_family
+from tsunagu_ops.localstack.services import service_urls
 
 console = Console()
 
@@ -36,6 +37,4 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def demo() -> None:
         """Seed the city network and walk one referral through accept, handoff and close."""
-        from tsunagu_ops.cli.stack import service_urls
-
         run_demo(service_urls())

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import importlib
 import os
+from dataclasses import replace
 from typing import Annotated
 
 import typer
@@ -11,9 +11,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from tsunagu_ops.cli.demo import run_demo
 from tsunagu_ops.demo.journey import DEMO_REFERRALS_ENV
 from tsunagu_ops.localstack import (
-    SERVICES,
     LocalStackError,
     StackLayout,
     default_layout,
@@ -22,6 +22,7 @@ from tsunagu_ops.localstack import (
     up,
     wipe,
 )
+from tsunagu_ops.localstack.services import service_urls
 
 console = Console()
 
@@ -47,7 +48,8 @@ def up_command(
     """Start Kafka, the document store and the four services in the background."""
     layout = default_layout()
     if demo:  # short demo deadlines, unless set otherwise (see tsunagu_ops.demo.journey)
-        os.environ.update({k: v for k, v in DEMO_REFERRALS_ENV.items() if k not in os.environ})
+        demo_settings = {k: v for k, v in DEMO_REFERRALS_ENV.items() if k not in os.environ}
+        layout = replace(layout, service_settings=demo_settings)
     if fresh:
         down(layout, console)
         wipe(layout)
@@ -82,11 +84,6 @@ def status_command() -> None:
     console.print(table)
 
 
-def service_urls() -> dict[str, str]:
-    """Return the base URL of each service on its default port."""
-    return {spec.name: spec.base_url() for spec in SERVICES}
-
-
 def _print_summary(layout: StackLayout, *, with_services: bool) -> None:
     """Print where each part listens and where data and logs are kept."""
     table = Table("what", "where", title="Tsunagu is up", title_justify="left")
@@ -102,15 +99,8 @@ def _print_summary(layout: StackLayout, *, with_services: bool) -> None:
 
 
 def _demo(*, with_services: bool) -> None:
-    """Run the demo scenario if the demo module is installed."""
+    """Run the demo scenario against the services just started."""
     if not with_services:
         console.print("The demo needs the services; skipped because of --no-services.")
         return
-    try:
-        demo = importlib.import_module("tsunagu_ops.cli.demo")
-    except ModuleNotFoundError as error:
-        if error.name != "tsunagu_ops.cli.demo":
-            raise
-        console.print("No demo is available in this version.")
-        return
-    demo.run_demo(service_urls())
+    run_demo(service_urls())

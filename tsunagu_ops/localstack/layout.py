@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 HOST = "127.0.0.1"
@@ -36,6 +37,8 @@ class StackLayout:
     kafka_port: int = 9092
     controller_port: int = 9093
     store_port: int = 27017
+    service_settings: Mapping[str, str] = field(default_factory=dict)
+    """Environment variables every service of this instance starts with (ours win on clash)."""
 
     @property
     def kafka_libs(self) -> Path:

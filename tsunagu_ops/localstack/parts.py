@@ -64,9 +64,12 @@ def store_part(layout: StackLayout, console: Console) -> Part:
 def service_part(layout: StackLayout, name: str) -> Part:
     """Return the part running service ``name`` on its default port."""
     spec = service_spec(name)
-    env = service_env(
-        name, kafka_bootstrap_servers=layout.kafka_bootstrap_servers, mongo_url=layout.mongo_url
-    )
+    env = {
+        **layout.service_settings,
+        **service_env(
+            name, kafka_bootstrap_servers=layout.kafka_bootstrap_servers, mongo_url=layout.mongo_url
+        ),
+    }
 
     def start() -> ProcessHandle:
         return start_service(name, env, layout.log_file(name))

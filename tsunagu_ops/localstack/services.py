@@ -90,3 +90,8 @@ def wait_service_ready(handle: ProcessHandle, base_url: str, timeout: float = 60
     """Wait until ``GET <base_url>/readyz`` answers 200 (raises ``StartupError`` otherwise)."""
     probe = http_probe(f"{base_url}/readyz")
     wait_ready(handle, probe, timeout=timeout, what=f"service {handle.name}")
+
+
+def service_urls() -> dict[str, str]:
+    """Return the base URL of each service on its default port."""
+    return {spec.name: spec.base_url() for spec in SERVICES}

@@ -56,7 +56,7 @@ class MongoAuditLog:
         Returns how many were stored. An ordered insert stops at its first refusal, so what is
         stored is always a gap-free run of the chain.
         """
-        documents = [{"_id": r.event_id, **r.model_dump()} for r in records]
+        documents = stored_documents(records)
         try:
             await self._records.insert_many(documents, ordered=True)
         except BulkWriteError as exc:
@@ -74,6 +74,11 @@ class MongoAuditLog:
         """The stored fields of up to `limit` records after `seq`, in seq order, unchecked."""
         cursor = self._records.find({"seq": {"$gt": seq}}, WITHOUT_ID, sort=[("seq", ASCENDING)])
         return await cursor.limit(limit).to_list()
+
+
+def stored_documents(records: Sequence[AuditRecord]) -> list[dict[str, Any]]:
+    """The documents records are stored as: the event id is the `_id`."""
+    return [{"_id": r.event_id, **r.model_dump()} for r in records]
 
 
 def _filter_of(query: RecordQuery) -> dict[str, Any]:
