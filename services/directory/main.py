@@ -17,6 +17,7 @@ from tsunagu.web import store_and_kafka
 
 from .adapters.api import agencies, taxonomy
 from .adapters.exchange_api import hsds
+from .adapters.http_errors import PROBLEMS
 from .adapters.mongo import SERVICE, MongoAgencyRepository
 from .adapters.taxonomy_files import load_taxonomy
 from .exchange import DirectoryExchange
@@ -61,6 +62,7 @@ def create_app(settings: DirectorySettings) -> FastAPI:
         lifespan=lifespan,
         routers=[agencies, taxonomy, hsds],
         readiness=store_and_kafka(client, broker),
+        problems=PROBLEMS,
     )
     app.state.directory = directory
     app.state.exchange = DirectoryExchange(directory=directory, utc_offset=settings.utc_offset)

@@ -19,6 +19,7 @@ from .adapters.agency_store import MongoAgencies
 from .adapters.clock import SystemClock
 from .adapters.creation_keys import CREATION_KEYS, MongoCreationKeys
 from .adapters.household_store import HOUSEHOLD_LINKS, MongoHouseholdLinks
+from .adapters.problems import PROBLEMS
 from .adapters.referral_store import CHANGES, SERVICE, MongoReferrals
 from .adapters.sla_scanner import SlaScanner
 from .adapters.subscribers import subscribe_to_directory
@@ -71,7 +72,8 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
         lifespan=lifespan,
         routers=[records.router, api.router, transitions.router, households.router],
         readiness=store_and_kafka(client, broker, kafka_timeout=settings.broker_ping_seconds),
+        problems=PROBLEMS,
+        ports=ports,
     )
-    app.state.ports = ports
     app.state.sla_scanner = scanner
     return app

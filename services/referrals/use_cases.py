@@ -129,11 +129,6 @@ async def apply_agency_event(ports: Ports, *, data: AgencyEventData) -> bool:
     return await ports.agencies.apply(Agency.from_event(data))
 
 
-async def change_referral(ports: Ports, request: Request, change: Change) -> Referral:
-    """Apply one change on behalf of `request.actor` (see `_change`)."""
-    return await _change(ports, request, change)
-
-
 async def _change(ports: Ports, request: Request, change: Change) -> Referral:
     """Load the referral, apply one change, and save it only over the version it came from."""
     referral = await view_referral(ports, referral_id=request.referral_id, viewer=request.actor)

@@ -1,15 +1,22 @@
 """HTTP pieces every service shares: problem+json errors, health, metrics, the acting agency."""
 
 from .acting import ActingAgency
-from .app import ReadinessCheck, create_app
-from .problems import Problem, problem_responses
+from .app import ReadinessCheck, create_app, ports_of
+from .headers import ExpectedVersion, Trace, continued_trace, expected_version
+from .problems import Problem, ProblemMap, problem_responses
 from .readiness import store_and_kafka
 
 __all__ = [
     "ActingAgency",
+    "ExpectedVersion",
     "Problem",
+    "ProblemMap",
     "ReadinessCheck",
+    "Trace",
+    "continued_trace",
     "create_app",
+    "expected_version",
+    "ports_of",
     "problem_responses",
     "store_and_kafka",
 ]

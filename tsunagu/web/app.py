@@ -5,12 +5,13 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
+from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 
-from .problems import install_problem_handlers
+from .problems import ProblemMap, install_problem_handlers
 
 ReadinessCheck = Callable[[], Awaitable[None]]
 
@@ -25,15 +26,27 @@ def create_app(
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]],
     routers: Sequence[APIRouter],
     readiness: dict[str, ReadinessCheck],
+    problems: ProblemMap | None = None,
+    ports: object = None,
 ) -> FastAPI:
-    """Build a service's app with its routers plus /healthz, /readyz and /metrics."""
+    """Build a service's app with its routers plus /healthz, /readyz and /metrics.
+
+    `problems` maps the domain's errors to answers; `ports` are what the routes reach through
+    `ports_of`, as the composition root built them.
+    """
     app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
-    install_problem_handlers(app)
+    app.state.ports = ports
+    install_problem_handlers(app, problems)
     for router in routers:
         app.include_router(router)
     app.include_router(_ops_router(readiness))
     app.middleware("http")(_measure)
     return app
+
+
+def ports_of(request: Request) -> Any:
+    """The ports the composition root gave `create_app` (each service types them)."""
+    return request.app.state.ports
 
 
 def _ops_router(readiness: dict[str, ReadinessCheck]) -> APIRouter:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -38,6 +39,11 @@ class Problem(Exception):
         self.kind = kind or HTTPStatus(status).phrase.lower().replace(" ", "-")
         self.title = title or HTTPStatus(status).phrase
         self.extra = extra
+
+
+ProblemOf = Callable[[Any], Problem]
+ProblemMap = Mapping[type[Exception], ProblemOf]
+"""How a service answers its domain's errors: the Problem for each error class (and subclasses)."""
 
 
 class ProblemBody(BaseModel):
@@ -108,8 +114,17 @@ async def _on_store_error(request: Request, exc: Exception) -> JSONResponse:
     return response
 
 
-def install_problem_handlers(app: FastAPI) -> None:
-    """Answer every error of `app` with problem+json."""
+def _on_domain_error(problem_of: ProblemOf) -> Callable[[Request, Exception], Any]:
+    async def answer(request: Request, exc: Exception) -> JSONResponse:
+        return _respond(problem_of(exc), request)
+
+    return answer
+
+
+def install_problem_handlers(app: FastAPI, problems: ProblemMap | None = None) -> None:
+    """Answer every error of `app` with problem+json, the domain's as `problems` says."""
+    for error, problem_of in (problems or {}).items():
+        app.add_exception_handler(error, _on_domain_error(problem_of))
     app.add_exception_handler(Problem, _on_problem)
     app.add_exception_handler(PyMongoError, _on_store_error)
     app.add_exception_handler(RequestValidationError, _on_validation)

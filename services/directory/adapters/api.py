@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 
-from tsunagu.web import Problem, problem_responses
+from tsunagu.web import ExpectedVersion, Trace, problem_responses
 
 from ..use_cases import AgencyDirectory
 from .api_models import (
@@ -18,7 +17,6 @@ from .api_models import (
     CodeList,
     CodeView,
 )
-from .http_errors import DirectoryRoute
 
 
 def the_directory(request: Request) -> AgencyDirectory:
@@ -28,36 +26,11 @@ def the_directory(request: Request) -> AgencyDirectory:
 
 
 Directory = Annotated[AgencyDirectory, Depends(the_directory)]
-Traceparent = Annotated[
-    str | None, Header(alias="traceparent", description="W3C trace context to continue.")
-]
-IfMatch = Annotated[
-    str | None,
-    Header(alias="If-Match", description='The version last seen, as its ETag (e.g. "3").'),
-]
 
 LANGUAGE_TAG = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
-TRACEPARENT = re.compile(r"[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
 
-agencies = APIRouter(prefix="/v1/agencies", tags=["agencies"], route_class=DirectoryRoute)
+agencies = APIRouter(prefix="/v1/agencies", tags=["agencies"])
 taxonomy = APIRouter(prefix="/v1", tags=["taxonomy"])
-
-
-def expected_version(if_match: str | None) -> int | None:
-    """The version named by an If-Match header; None for no header or `*`."""
-    if if_match is None or if_match.strip() == "*":
-        return None
-    tag = if_match.strip().removeprefix("W/").strip('"')
-    if not tag.isdigit():
-        raise Problem(400, 'If-Match must be a version ETag such as "3"', kind="bad-if-match")
-    return int(tag)
-
-
-def continued_trace(traceparent: str | None) -> str | None:
-    """The caller's W3C trace context if well formed; None starts a new trace."""
-    if traceparent is not None and TRACEPARENT.fullmatch(traceparent.strip()):
-        return traceparent.strip()
-    return None
 
 
 def with_etag(response: Response, view: AgencyView) -> AgencyView:
@@ -71,10 +44,10 @@ async def register_agency(
     body: AgencyRegistration,
     response: Response,
     directory: Directory,
-    traceparent: Traceparent = None,
+    trace: Trace,
 ) -> AgencyView:
     """Register an agency; it gets an id and version 1, and is announced on Kafka."""
-    agency = await directory.register(body, traceparent=continued_trace(traceparent))
+    agency = await directory.register(body, traceparent=trace)
     response.headers["Location"] = f"{agencies.prefix}/{agency.id}"
     return with_etag(response, AgencyView.of(agency))
 
@@ -125,15 +98,15 @@ async def revise_agency(
     body: AgencyRevision,
     response: Response,
     directory: Directory,
-    if_match: IfMatch = None,
-    traceparent: Traceparent = None,
+    version: ExpectedVersion,
+    trace: Trace,
 ) -> AgencyView:
     """Change the fields given; a stale If-Match gets 412, a concurrent change 409."""
     agency = await directory.revise(
         agency_id,
         body.changes(),
-        if_match=expected_version(if_match),
-        traceparent=continued_trace(traceparent),
+        if_match=version,
+        traceparent=trace,
     )
     return with_etag(response, AgencyView.of(agency))
 
@@ -145,13 +118,11 @@ async def deactivate_agency(
     agency_id: str,
     response: Response,
     directory: Directory,
-    if_match: IfMatch = None,
-    traceparent: Traceparent = None,
+    version: ExpectedVersion,
+    trace: Trace,
 ) -> AgencyView:
     """Deactivate an agency: referrals to it are refused afterwards; its history is kept."""
-    agency = await directory.deactivate(
-        agency_id, if_match=expected_version(if_match), traceparent=continued_trace(traceparent)
-    )
+    agency = await directory.deactivate(agency_id, if_match=version, traceparent=trace)
     return with_etag(response, AgencyView.of(agency))
 
 
@@ -165,12 +136,10 @@ async def remove_location(
     location_id: str,
     response: Response,
     directory: Directory,
-    traceparent: Traceparent = None,
+    trace: Trace,
 ) -> AgencyView:
     """Remove one location, hidden or not (the only way to remove a hidden one)."""
-    agency = await directory.remove_location(
-        agency_id, location_id, traceparent=continued_trace(traceparent)
-    )
+    agency = await directory.remove_location(agency_id, location_id, traceparent=trace)
     return with_etag(response, AgencyView.of(agency))
 
 

@@ -7,11 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from tsunagu.web import problem_responses
+from tsunagu.web import Trace, problem_responses
 
 from ..exchange import DirectoryExchange, ImportReport, Result
-from .api import Traceparent, continued_trace
-from .http_errors import DirectoryRoute
 
 MAX_ORGANIZATIONS = 1000
 
@@ -24,7 +22,7 @@ def the_exchange(request: Request) -> DirectoryExchange:
 
 Exchange = Annotated[DirectoryExchange, Depends(the_exchange)]
 
-hsds = APIRouter(prefix="/v1/directory", tags=["HSDS exchange"], route_class=DirectoryRoute)
+hsds = APIRouter(prefix="/v1/directory", tags=["HSDS exchange"])
 
 
 class HsdsDocument(BaseModel):
@@ -72,10 +70,8 @@ async def export_directory(exchange: Exchange) -> dict[str, Any]:
 
 @hsds.post("/import", response_model=ImportReportView, responses=problem_responses(422))
 async def import_directory(
-    body: HsdsDocument, exchange: Exchange, traceparent: Traceparent = None
+    body: HsdsDocument, exchange: Exchange, trace: Trace
 ) -> ImportReportView:
     """Create or update one agency per organization; refuse, with reasons, those that fail."""
-    report = await exchange.import_document(
-        body.model_dump(), traceparent=continued_trace(traceparent)
-    )
+    report = await exchange.import_document(body.model_dump(), traceparent=trace)
     return ImportReportView.of(report)

@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
-from typing import Any
-
-from fastapi import Request, Response
-from fastapi.routing import APIRoute
-
-from tsunagu.web import Problem
+from tsunagu.web import Problem, ProblemMap
 
 from ..domain import (
     AgencyExists,
@@ -60,17 +54,4 @@ def _invalid_document(exc: InvalidDocument) -> Problem:
     return Problem(422, str(exc), kind="invalid-hsds", title="Invalid HSDS", errors=errors)
 
 
-class DirectoryRoute(APIRoute):
-    """A route whose domain errors become problem+json answers."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        """Wrap the handler so that DirectoryError is answered as a Problem."""
-        handler = super().get_route_handler()
-
-        async def answer(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except DirectoryError as exc:
-                raise problem_of(exc) from exc
-
-        return answer
+PROBLEMS: ProblemMap = {DirectoryError: problem_of}

@@ -6,13 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response, status
 
-from tsunagu.web import ActingAgency, Problem, problem_responses
+from tsunagu.web import ActingAgency, Problem, Trace, problem_responses
 from tsunagu_schemas import ReferralStatus, Urgency
 
 from .. import use_cases
 from ..creation import create_referral_once
 from ..ports import ReferralQuery
-from .answers import PortsDep, TraceDep, answer, answering
+from .answers import PortsDep, answer
 from .bodies import CreateReferralBody, ReferralPage, ReferralView
 
 PAGE_MAX = 200
@@ -31,7 +31,7 @@ async def create_referral(
     actor: ActingAgency,
     ports: PortsDep,
     response: Response,
-    trace: TraceDep,
+    trace: Trace,
     idempotency_key: Annotated[
         str | None,
         Header(
@@ -43,19 +43,14 @@ async def create_referral(
 ) -> ReferralView:
     """Open a referral from the acting agency; the target must accept one of the needs and the
     legal basis must cover it."""
-    async with answering():
-        if idempotency_key is None:
-            referral = await use_cases.create_referral(
-                ports, request=body.to_request(), actor=actor, traceparent=trace
-            )
-        else:
-            referral = await create_referral_once(
-                ports,
-                request=body.to_request(),
-                actor=actor,
-                key=idempotency_key,
-                traceparent=trace,
-            )
+    if idempotency_key is None:
+        referral = await use_cases.create_referral(
+            ports, request=body.to_request(), actor=actor, traceparent=trace
+        )
+    else:
+        referral = await create_referral_once(
+            ports, request=body.to_request(), actor=actor, key=idempotency_key, traceparent=trace
+        )
     response.headers["Location"] = f"{router.prefix}/{referral.id}"
     return answer(referral, response)
 
@@ -83,6 +78,5 @@ async def get_referral(
     referral_id: str, actor: ActingAgency, ports: PortsDep, response: Response
 ) -> ReferralView:
     """The referral with the person's data, for an agency party to it (404 for any other)."""
-    async with answering():
-        referral = await use_cases.view_referral(ports, referral_id=referral_id, viewer=actor)
+    referral = await use_cases.view_referral(ports, referral_id=referral_id, viewer=actor)
     return answer(referral, response)
