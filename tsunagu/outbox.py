@@ -10,12 +10,12 @@ import asyncio
 import contextlib
 from typing import Any
 
-import structlog
 from faststream.kafka import KafkaBroker
 from pymongo.asynchronous.collection import AsyncCollection
 
+from tsunagu.background import BackgroundLoop
+
 OUTBOX_FIELD = "outbox"
-log = structlog.get_logger(__name__)
 
 
 class OutboxRelay:
@@ -35,26 +35,25 @@ class OutboxRelay:
         # so a pop racing a service's own update can undo it; sharing a lock serialises them.
         self._write_lock = write_lock
         self._broker = broker
-        self._poll_seconds = poll_seconds
         self._chunk_size = chunk_size
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._loop = BackgroundLoop(name="outbox-relay", step=self._drained, interval=poll_seconds)
 
     def notify(self) -> None:
         """Tell the relay that new events are waiting, so it does not wait for the next poll."""
-        self._wake.set()
+        self._loop.notify()
 
     async def start(self) -> None:
         """Start relaying in the background."""
-        self._task = asyncio.create_task(self._run(), name="outbox-relay")
+        await self._loop.start()
 
     async def stop(self) -> None:
         """Stop relaying; pending events stay stored and go out at the next start."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._loop.stop()
+
+    async def _drained(self) -> bool:
+        """Publish what is pending, then wait for a notification or the next poll."""
+        await self.drain()
+        return False
 
     async def drain(self) -> int:
         """Publish everything pending now; return how many events went out.
@@ -117,17 +116,6 @@ class OutboxRelay:
                     {"$pop": {OUTBOX_FIELD: -1}},
                 )
         return count
-
-    async def _run(self) -> None:
-        """Drain, then sleep until notified or the poll interval passes; survive failures."""
-        while True:
-            self._wake.clear()
-            try:
-                await self.drain()
-            except Exception as exc:  # the store or Kafka may be away; try again later
-                log.warning("outbox relay failed; will retry", error=repr(exc))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._poll_seconds)
 
 
 async def _acknowledged(acks: list[asyncio.Future[Any]]) -> tuple[int, Exception | None]:

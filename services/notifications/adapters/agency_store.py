@@ -5,40 +5,31 @@ from __future__ import annotations
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
 
 from services.notifications.domain import AgencyContact
+from tsunagu.read_models import VersionedReadModel
 
 
 class MongoAgencyContacts:
     """One document per agency, replaced only by a newer directory version."""
 
     def __init__(self, collection: AsyncCollection[dict[str, Any]]) -> None:
-        self._collection = collection
+        self._contacts = VersionedReadModel(collection)
 
     async def save_if_newer(self, contact: AgencyContact) -> bool:
-        """Upsert guarded by version: an older or equal version hits the unique _id and stops."""
+        """Store the contact unless a same or newer version is there; tell if it was stored."""
         fields = {
-            "version": contact.version,
             "webhook_url": contact.webhook_url,
             "email": contact.email,
             "kafka": contact.kafka,
             "active": contact.active,
         }
-        try:
-            await self._collection.update_one(
-                {"_id": contact.agency_id, "version": {"$lt": contact.version}},
-                {"$set": fields},
-                upsert=True,
-            )
-        except DuplicateKeyError:
-            return False
-        return True
+        return await self._contacts.apply(contact.agency_id, contact.version, fields)
 
     async def find(self, agency_ids: list[str]) -> list[AgencyContact]:
         """The known contacts among `agency_ids`."""
-        cursor = self._collection.find({"_id": {"$in": agency_ids}})
-        return [_contact(document) async for document in cursor]
+        found = await self._contacts.many({"_id": {"$in": agency_ids}})
+        return [_contact(document) for document in found]
 
 
 def _contact(document: dict[str, Any]) -> AgencyContact:

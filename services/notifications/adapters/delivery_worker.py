@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Awaitable, Callable
 
 import structlog
 
 from services.notifications.use_cases import Claim
+from tsunagu.background import BackgroundLoop
 
 log = structlog.get_logger(__name__)
 
@@ -23,51 +23,49 @@ class DeliveryWorker:
         attempt: Callable[[Claim], Awaitable[None]],
         concurrency: int,
         poll_seconds: float,
+        stop_timeout: float = 5.0,
     ) -> None:
         self._next_claim = next_claim
         self._attempt = attempt
         self._slots = asyncio.Semaphore(concurrency)
-        self._poll_seconds = poll_seconds
-        self._wake = asyncio.Event()
-        self._loop: asyncio.Task[None] | None = None
+        self._loop = BackgroundLoop(
+            name="delivery-worker", step=self._claim_one, interval=poll_seconds
+        )
+        self._stop_timeout = stop_timeout
         self._attempts: set[asyncio.Task[None]] = set()
 
     def notify(self) -> None:
         """New deliveries are due: stop waiting for the next poll."""
-        self._wake.set()
+        self._loop.notify()
 
     async def start(self) -> None:
         """Start claiming in the background."""
-        self._loop = asyncio.create_task(self._run(), name="delivery-worker")
+        await self._loop.start()
 
     async def stop(self) -> None:
-        """Stop; an attempt cut short is made again once its lease ends."""
-        tasks = [*self._attempts, *([self._loop] if self._loop else [])]
-        for task in tasks:
+        """Stop, within a bounded time; an attempt cut short is made again once its lease ends."""
+        await self._loop.stop()
+        attempts = list(self._attempts)
+        for task in attempts:
             task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self._loop = None
+        if attempts:
+            await asyncio.wait(attempts, timeout=self._stop_timeout)
 
-    async def _run(self) -> None:
-        """Claim while something is due; otherwise sleep until woken or the poll passes."""
-        while True:
-            self._wake.clear()
-            await self._slots.acquire()
-            try:
-                claim = await self._next_claim()
-            except Exception as exc:  # the store may be away; try again after a pause
-                log.warning("claiming a delivery failed; will retry", error=repr(exc))
-                claim = None
-            if claim is None:
-                self._slots.release()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=self._poll_seconds)
-                continue
-            task = asyncio.create_task(self._attempt_and_release(claim))
-            self._attempts.add(task)
-            task.add_done_callback(self._attempts.discard)
+    async def _claim_one(self) -> bool:
+        """Claim the delivery due first and start its attempt; False when nothing is due."""
+        await self._slots.acquire()
+        try:
+            claim = await self._next_claim()
+        except BaseException:
+            self._slots.release()
+            raise
+        if claim is None:
+            self._slots.release()
+            return False
+        task = asyncio.create_task(self._attempt_and_release(claim))
+        self._attempts.add(task)
+        task.add_done_callback(self._attempts.discard)
+        return True
 
     async def _attempt_and_release(self, claim: Claim) -> None:
         """Make one attempt, then free its slot whatever happened."""

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from datetime import datetime
 
-import structlog
+from tsunagu.background import BackgroundLoop
 
 from ..ports import Ports
 from ..sla_watch import flag_overdue
-
-log = structlog.get_logger(__name__)
 
 
 class SlaScanner:
@@ -19,8 +15,7 @@ class SlaScanner:
 
     def __init__(self, *, ports: Ports, interval: float) -> None:
         self._ports = ports
-        self._interval = interval
-        self._task: asyncio.Task[None] | None = None
+        self._loop = BackgroundLoop(name="sla-scanner", step=self._scanned, interval=interval)
 
     async def scan(self, *, at: datetime | None = None) -> int:
         """Flag every overdue leg as of `at` (default: the service's clock); return how many."""
@@ -28,20 +23,13 @@ class SlaScanner:
 
     async def start(self) -> None:
         """Start scanning in the background."""
-        self._task = asyncio.create_task(self._run(), name="sla-scanner")
+        await self._loop.start()
 
     async def stop(self) -> None:
-        """Stop scanning and wait for the current scan to end."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        """Stop scanning, waiting a bounded time for the current scan to end."""
+        await self._loop.stop()
 
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self.scan()
-            except Exception:  # a failed scan must not end the scanning; the next one retries
-                log.exception("SLA scan failed")
-            await asyncio.sleep(self._interval)
+    async def _scanned(self) -> bool:
+        """One scan; a failed one does not end the scanning, the next one retries."""
+        await self.scan()
+        return False

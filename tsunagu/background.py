@@ -1,0 +1,81 @@
+"""One way to run work in the background: a loop that starts, backs off on errors, and stops.
+
+The outbox relay, the SLA scanner and the delivery worker each give it a step; the loop runs
+the step again at once while it reports more work, otherwise waits until notified or until the
+interval passes. A failing step is logged and retried after a pause that doubles with each
+failure in a row (up to `max_backoff`, never below the interval).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+
+import structlog
+
+log = structlog.get_logger(__name__)
+Step = Callable[[], Awaitable[bool]]
+"""One round of work; True when more is waiting and the loop should go on without a pause."""
+
+
+class BackgroundLoop:
+    """Runs one step after another in a task of its own, until stopped."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        step: Step,
+        interval: float,
+        max_backoff: float = 5.0,
+        stop_timeout: float = 5.0,
+    ) -> None:
+        self.name = name
+        self._step = step
+        self._interval = interval
+        self._max_backoff = max(interval, max_backoff)
+        self._stop_timeout = stop_timeout
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def notify(self) -> None:
+        """Work is waiting: end the current pause now."""
+        self._wake.set()
+
+    async def start(self) -> None:
+        """Start running in the background."""
+        self._task = asyncio.create_task(self._run(), name=self.name)
+
+    async def stop(self) -> None:
+        """Cancel the loop and wait for it, at most `stop_timeout` seconds."""
+        task, self._task = self._task, None
+        if task is None:
+            return
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait({task}, timeout=self._stop_timeout)
+        if not task.done():
+            log.error("background loop did not stop in time", loop=self.name)
+
+    def pause_after(self, failures: int) -> float:
+        """Seconds to wait after `failures` failed steps in a row (0: after a quiet step)."""
+        if failures == 0:
+            return self._interval
+        return min(self._interval * 2 ** (failures - 1), self._max_backoff)
+
+    async def _run(self) -> None:
+        failures = 0
+        while True:
+            self._wake.clear()
+            try:
+                more = await self._step()
+                failures = 0
+            except Exception as exc:  # the store or Kafka may be away; try again later
+                failures += 1
+                log.warning("background step failed; will retry", loop=self.name, error=repr(exc))
+                more = False
+            if more:
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self.pause_after(failures))
