@@ -1,6 +1,6 @@
 """Kafka wiring: the broker, at-least-once consumers with dead-lettering, publishing."""
 
-from .broker import make_broker, publish_entry
+from .broker import make_broker
 from .consumer import EventHandler, TransientError, subscribe
 
-__all__ = ["EventHandler", "TransientError", "make_broker", "publish_entry", "subscribe"]
+__all__ = ["EventHandler", "TransientError", "make_broker", "subscribe"]

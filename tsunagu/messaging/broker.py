@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from faststream.kafka import KafkaBroker
 
@@ -21,14 +20,4 @@ def make_broker(settings: ServiceSettings, *, service: str) -> KafkaBroker:
         logger=logging.getLogger("tsunagu.kafka"),
         log_level=logging.DEBUG,
         graceful_timeout=10.0,
-    )
-
-
-async def publish_entry(broker: KafkaBroker, entry: dict[str, Any]) -> None:
-    """Publish one stored outbox entry and wait for the broker's acknowledgement."""
-    await broker.publish(
-        entry["data"],
-        entry["topic"],
-        key=entry["key"].encode(),
-        headers=dict(entry["headers"]),
     )

@@ -10,21 +10,22 @@ from faststream.kafka import KafkaBroker
 
 from tsunagu_schemas.topics import dead_letter_topic
 
-REASON: Final = "x-tsunagu-dlq-reason"
-ERROR: Final = "x-tsunagu-dlq-error"
-ATTEMPTS: Final = "x-tsunagu-dlq-attempts"
-ORIGINAL_TOPIC: Final = "x-tsunagu-dlq-original-topic"
-ORIGINAL_PARTITION: Final = "x-tsunagu-dlq-original-partition"
-ORIGINAL_OFFSET: Final = "x-tsunagu-dlq-original-offset"
-CONSUMER_GROUP: Final = "x-tsunagu-dlq-consumer-group"
-DLQ_HEADERS: Final = (
-    REASON,
-    ERROR,
-    ATTEMPTS,
-    ORIGINAL_TOPIC,
-    ORIGINAL_PARTITION,
-    ORIGINAL_OFFSET,
-    CONSUMER_GROUP,
+HEADER_PREFIX: Final = "x-tsunagu-dlq-"
+DLQ_HEADERS: Final = tuple(
+    HEADER_PREFIX + name
+    for name in (
+        "reason",
+        "error",
+        "attempts",
+        "original-topic",
+        "original-partition",
+        "original-offset",
+        "consumer-group",
+    )
+)
+"""The headers a parked record carries (see docs/events.md), in this order:"""
+REASON, ERROR, ATTEMPTS, ORIGINAL_TOPIC, ORIGINAL_PARTITION, ORIGINAL_OFFSET, CONSUMER_GROUP = (
+    DLQ_HEADERS
 )
 
 
