@@ -22,6 +22,7 @@ from tsunagu.events import ReceivedEvent
 
 from .consumer import handle_or_park, is_retryable, raw_body, read_or_park
 from .dead_letter import ParkedRecord
+from .log_context import about_event
 
 BatchHandler = Callable[[Sequence[ReceivedEvent]], Awaitable[None]]
 log = structlog.get_logger(__name__)
@@ -57,7 +58,8 @@ def subscribe_batch(
             parked = ParkedRecord.of(record, group_id=subscription.group_id)
             # validated as an event of the topic it would have outside the namespace
             topic = parked.topic.removeprefix(subscription.namespace)
-            event = await read_or_park(broker, parked, topic=topic)
+            with about_event(parked.headers):
+                event = await read_or_park(broker, parked, topic=topic)
             if event is not None:
                 events.append((event, parked))
         if events:
@@ -97,10 +99,11 @@ async def _handle_batch(
                 raise
             await asyncio.sleep(subscription.backoff_seconds * 2 ** (attempt - 1))
     for event, parked in events:
-        await handle_or_park(
-            broker,
-            functools.partial(handler, [event]),
-            parked,
-            max_attempts=subscription.max_attempts,
-            backoff_seconds=subscription.backoff_seconds,
-        )
+        with about_event(parked.headers):
+            await handle_or_park(
+                broker,
+                functools.partial(handler, [event]),
+                parked,
+                max_attempts=subscription.max_attempts,
+                backoff_seconds=subscription.backoff_seconds,
+            )

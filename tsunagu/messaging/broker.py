@@ -8,6 +8,8 @@ from faststream.kafka import KafkaBroker
 
 from tsunagu.settings import ServiceSettings
 
+from .log_context import EventLogContext
+
 
 def make_broker(settings: ServiceSettings, *, service: str) -> KafkaBroker:
     """Build (not start) the service's broker."""
@@ -20,4 +22,5 @@ def make_broker(settings: ServiceSettings, *, service: str) -> KafkaBroker:
         logger=logging.getLogger("tsunagu.kafka"),
         log_level=logging.DEBUG,
         graceful_timeout=10.0,
+        middlewares=[EventLogContext],
     )

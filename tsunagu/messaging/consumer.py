@@ -81,19 +81,13 @@ def subscribe(
         event = await read_or_park(broker, parked, topic=record.topic)
         if event is None:
             return
-        with structlog.contextvars.bound_contextvars(
-            event_id=event.id,
-            event_type=event.type,
-            subject=event.attributes.subject,
-            trace=event.attributes.traceparent,
-        ):
-            await handle_or_park(
-                broker,
-                functools.partial(handler, event),
-                parked,
-                max_attempts=max_attempts,
-                backoff_seconds=backoff_seconds,
-            )
+        await handle_or_park(
+            broker,
+            functools.partial(handler, event),
+            parked,
+            max_attempts=max_attempts,
+            backoff_seconds=backoff_seconds,
+        )
 
     broker.subscriber(
         *topics,
