@@ -52,7 +52,7 @@ def subscribe_batch(
 
     async def on_batch(message: KafkaMessage) -> None:
         raw = message.raw_message
-        records = raw if isinstance(raw, tuple) else (raw,)
+        records = tuple(raw) if isinstance(raw, tuple | list) else (raw,)
         events: list[tuple[ReceivedEvent, ParkedRecord]] = []
         for record in records:
             parked = ParkedRecord.of(record, group_id=subscription.group_id)

@@ -58,6 +58,6 @@ class EventLogContext(BaseMiddleware):
     async def consume_scope(self, call_next: Any, msg: StreamMessage[Any]) -> Any:
         """Handle the message with its events' fields bound."""
         raw = msg.raw_message
-        records = raw if isinstance(raw, tuple) else (raw,)
+        records = tuple(raw) if isinstance(raw, tuple | list) else (raw,)
         with structlog.contextvars.bound_contextvars(**batch_fields(records)):
             return await call_next(msg)
