@@ -1,29 +1,26 @@
-"""Composition root: builds the store client, broker, repositories and relay, and the app."""
+"""Composition root: the store client, broker, ports, subscribers, background work and app."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 from fastapi import FastAPI
 
+from tsunagu.clock import Clock, SystemClock
+from tsunagu.lifespan import service_lifespan
 from tsunagu.messaging import make_broker
 from tsunagu.outbox import OutboxRelay
-from tsunagu.shutdown import shut_down
 from tsunagu.store import make_client
 from tsunagu.web import create_app as create_service_app
 from tsunagu.web import store_and_kafka
 
 from .adapters import api, households, records, transitions
 from .adapters.agency_store import MongoAgencies
-from .adapters.clock import SystemClock
 from .adapters.creation_keys import CREATION_KEYS, MongoCreationKeys
 from .adapters.household_store import HOUSEHOLD_LINKS, MongoHouseholdLinks
 from .adapters.problems import PROBLEMS
 from .adapters.referral_store import CHANGES, SERVICE, MongoReferrals
 from .adapters.sla_scanner import SlaScanner
 from .adapters.subscribers import subscribe_to_directory
-from .ports import Clock, Ports
+from .ports import Ports
 from .settings import ReferralsSettings
 
 
@@ -36,10 +33,9 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
         collection=database[CHANGES], broker=broker, poll_seconds=settings.relay_poll_seconds
     )
     referrals = MongoReferrals(database=database, on_write=relay.notify)
-    agencies = MongoAgencies(collection=database["agencies"])
     ports = Ports(
         referrals=referrals,
-        agencies=agencies,
+        agencies=MongoAgencies(collection=database["agencies"]),
         clock=clock or SystemClock(),
         households=MongoHouseholdLinks(collection=database[HOUSEHOLD_LINKS]),
         creation_keys=MongoCreationKeys(collection=database[CREATION_KEYS]),
@@ -47,29 +43,17 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
         coordinator=settings.coordinator_agency_id,
         coordinator_name=settings.coordinator_agency_name,
     )
+    subscribe_to_directory(broker, ports=ports, settings=settings)
     scanner = SlaScanner(ports=ports, interval=settings.sla_scan_seconds)
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await referrals.ensure_indexes()
-        subscribe_to_directory(broker, ports=ports, settings=settings)
-        await broker.start()
-        await relay.start()
-        await scanner.start()
-        try:
-            yield
-        finally:
-            await shut_down(
-                ("sla scanner", scanner.stop),
-                ("relay", relay.stop),
-                ("broker", broker.stop),
-                ("store", client.close),
-            )
-
     app = create_service_app(
         title="Tsunagu referrals",
         description="Referrals and handoffs of a person between the network's agencies.",
-        lifespan=lifespan,
+        lifespan=service_lifespan(
+            prepare=referrals.ensure_indexes,
+            broker=broker,
+            background=[("relay", relay), ("sla scanner", scanner)],
+            close=[("store", client.close)],
+        ),
         routers=[records.router, api.router, transitions.router, households.router],
         readiness=store_and_kafka(client, broker, kafka_timeout=settings.broker_ping_seconds),
         problems=PROBLEMS,

@@ -6,17 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from tsunagu.clock import Clock
 from tsunagu_schemas import ReferralStatus, Urgency
 
 from .domain import DEFAULT_SLA, Agency, Referral, ReferralEvent, SlaPolicy
-
-
-class Clock(Protocol):
-    """Tells the time; tests substitute one they can move."""
-
-    def now(self) -> datetime:
-        """The current time, UTC."""
-        ...
 
 
 @dataclass(frozen=True)

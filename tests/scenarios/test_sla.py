@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from aiokafka import TopicPartition
 
-from services.referrals.sla_watch import flag_overdue
+from services.referrals.use_cases import flag_overdue
 from tests.integration.harness import eventually
 from tests.scenarios.city import City, events_of
 

@@ -10,7 +10,6 @@ from tsunagu.web import ActingAgency, Problem, Trace, problem_responses
 from tsunagu_schemas import ReferralStatus, Urgency
 
 from .. import use_cases
-from ..creation import create_referral_once
 from ..ports import ReferralQuery
 from .answers import PortsDep, answer
 from .bodies import CreateReferralBody, ReferralPage, ReferralView
@@ -48,7 +47,7 @@ async def create_referral(
             ports, request=body.to_request(), actor=actor, traceparent=trace
         )
     else:
-        referral = await create_referral_once(
+        referral = await use_cases.create_referral_once(
             ports, request=body.to_request(), actor=actor, key=idempotency_key, traceparent=trace
         )
     response.headers["Location"] = f"{router.prefix}/{referral.id}"

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from tsunagu.web import ActingAgency, problem_responses
 from tsunagu_schemas import ReferralStatus
 
-from .. import households
+from .. import use_cases
 from .answers import PortsDep
 
 router = APIRouter(prefix="/v1/referrals/{referral_id}/links", tags=["households"])
@@ -46,10 +46,10 @@ async def link(
     referral_id: str, body: LinkBody, actor: ActingAgency, ports: PortsDep, response: Response
 ) -> RelatedList:
     """Link two referrals of one household; the acting agency must be party to both."""
-    new = await households.link_household(
+    new = await use_cases.link_household(
         ports, referral_id=referral_id, other_id=body.referral_id, actor=actor
     )
-    related = await households.related_referrals(ports, referral_id=referral_id, viewer=actor)
+    related = await use_cases.related_referrals(ports, referral_id=referral_id, viewer=actor)
     if not new:
         response.status_code = status.HTTP_200_OK
     return RelatedList(items=[RelatedView(**vars(r)) for r in related])
@@ -58,5 +58,5 @@ async def link(
 @router.get("", responses=problem_responses(401, 404), summary="Related referrals of a household")
 async def related(referral_id: str, actor: ActingAgency, ports: PortsDep) -> RelatedList:
     """The household's other referrals: ids and status, for any agency party to this one."""
-    found = await households.related_referrals(ports, referral_id=referral_id, viewer=actor)
+    found = await use_cases.related_referrals(ports, referral_id=referral_id, viewer=actor)
     return RelatedList(items=[RelatedView(**vars(r)) for r in found])

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from tsunagu.web import ActingAgency, Problem, problem_responses
 
-from .. import provision
+from .. import use_cases
 from ..domain import ProvisionRecord
 from .answers import PortsDep
 
@@ -41,7 +41,7 @@ async def provision_records(
     start, end = _utc(since), _utc(until)
     if end <= start:
         raise Problem(422, "`until` must be after `since`", kind="invalid-period")
-    items = await provision.provision_record(ports, agency_id=agency_id, since=start, until=end)
+    items = await use_cases.provision_record(ports, agency_id=agency_id, since=start, until=end)
     return ProvisionRecordList(agency_id=agency_id, since=start, until=end, items=items)
 
 

@@ -7,7 +7,7 @@ from datetime import datetime
 from tsunagu.background import BackgroundLoop
 
 from ..ports import Ports
-from ..sla_watch import flag_overdue
+from ..use_cases import flag_overdue
 
 
 class SlaScanner:

@@ -8,12 +8,8 @@ from typing import cast
 import pytest
 
 from services.referrals import use_cases
-from services.referrals.creation import create_referral_once
 from services.referrals.domain import Agency, ReferralRefused
-from services.referrals.households import link_household, related_referrals
 from services.referrals.ports import Ports, ReferralQuery
-from services.referrals.provision import provision_record
-from services.referrals.sla_watch import flag_overdue
 from tsunagu_schemas import AgencyEventData, DeclineReason, ReferralStatus
 
 from .fakes import InMemoryReferrals, MovableClock, in_memory_ports
@@ -78,12 +74,16 @@ async def test_a_referral_to_an_agency_unknown_to_the_directory_is_refused(ports
 
 
 async def test_a_retried_creation_returns_the_first_referral(ports: Ports) -> None:
-    first = await create_referral_once(ports, request=new_referral(), actor=SENDER, key="k1")
-    again = await create_referral_once(ports, request=new_referral(), actor=SENDER, key="k1")
+    first = await use_cases.create_referral_once(
+        ports, request=new_referral(), actor=SENDER, key="k1"
+    )
+    again = await use_cases.create_referral_once(
+        ports, request=new_referral(), actor=SENDER, key="k1"
+    )
     assert again.id == first.id
     assert stored(ports).events == ["tsunagu.referral.created"]
     with pytest.raises(ReferralRefused):
-        await create_referral_once(
+        await use_cases.create_referral_once(
             ports, request=new_referral(note="another"), actor=SENDER, key="k1"
         )
 
@@ -104,8 +104,8 @@ async def test_lists_page_newest_first_with_a_cursor(ports: Ports) -> None:
 async def test_an_overdue_leg_is_flagged_once_and_escalated(ports: Ports) -> None:
     created = await use_cases.create_referral(ports, request=new_referral(), actor=SENDER)
     cast(MovableClock, ports.clock).moment = NOW + timedelta(days=30)
-    assert await flag_overdue(ports) == 1
-    assert await flag_overdue(ports) == 0
+    assert await use_cases.flag_overdue(ports) == 1
+    assert await use_cases.flag_overdue(ports) == 0
     flagged = await ports.referrals.get(created.id)
     assert flagged is not None
     assert flagged.overdue
@@ -115,19 +115,21 @@ async def test_an_overdue_leg_is_flagged_once_and_escalated(ports: Ports) -> Non
 async def test_household_links_show_related_ids_and_status_only(ports: Ports) -> None:
     one = await use_cases.create_referral(ports, request=new_referral(), actor=SENDER)
     two = await use_cases.create_referral(ports, request=new_referral(), actor=SENDER)
-    assert await link_household(ports, referral_id=one.id, other_id=two.id, actor=SENDER)
-    assert not await link_household(ports, referral_id=two.id, other_id=one.id, actor=SENDER)
-    related = await related_referrals(ports, referral_id=one.id, viewer=RECEIVER)
+    assert await use_cases.link_household(ports, referral_id=one.id, other_id=two.id, actor=SENDER)
+    assert not await use_cases.link_household(
+        ports, referral_id=two.id, other_id=one.id, actor=SENDER
+    )
+    related = await use_cases.related_referrals(ports, referral_id=one.id, viewer=RECEIVER)
     assert [(r.id, r.status, r.party) for r in related] == [
         (two.id, ReferralStatus.REQUESTED, True)
     ]
     with pytest.raises(ReferralRefused):
-        await link_household(ports, referral_id=one.id, other_id=one.id, actor=SENDER)
+        await use_cases.link_household(ports, referral_id=one.id, other_id=one.id, actor=SENDER)
 
 
 async def test_the_provision_record_lists_each_disclosure_of_the_period(ports: Ports) -> None:
     created = await use_cases.create_referral(ports, request=new_referral(), actor=SENDER)
-    records = await provision_record(
+    records = await use_cases.provision_record(
         ports, agency_id=SENDER, since=NOW - timedelta(hours=1), until=NOW + timedelta(hours=1)
     )
     assert [(r.referral_id, r.direction) for r in records] == [(created.id, "made")]

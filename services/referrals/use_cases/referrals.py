@@ -8,8 +8,8 @@ from datetime import datetime
 
 from tsunagu_schemas import AgencyEventData, CancelReason, CloseOutcome, DeclineReason
 
-from .domain import Agency, Handoff, NewReferral, Referral, ReferralEvent, open_referral
-from .ports import Ports, ReferralQuery
+from ..domain import Agency, Handoff, NewReferral, Referral, ReferralEvent, open_referral
+from ..ports import Ports, ReferralQuery
 
 
 class ReferralNotFound(LookupError):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 
-from .domain import NewReferral, Referral, ReferralRefused, new_referral_id
-from .ports import Ports, ReferralIdTaken
-from .use_cases import create_referral
+from ..domain import NewReferral, Referral, ReferralRefused, new_referral_id
+from ..ports import Ports, ReferralIdTaken
+from .referrals import create_referral
 
 
 def fingerprint(request: NewReferral) -> str:

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from tsunagu_schemas import ReferralStatus
 
-from .domain import ReferralRefused
-from .ports import Ports
-from .use_cases import view_referral
+from ..domain import ReferralRefused
+from ..ports import Ports
+from .referrals import view_referral
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from .domain import ProvisionRecord, provision_records
-from .ports import Ports
+from ..domain import ProvisionRecord, provision_records
+from ..ports import Ports
 
 
 async def provision_record(

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import structlog
 
-from .ports import Ports
+from ..ports import Ports
 
 log = structlog.get_logger(__name__)
 
