@@ -5,18 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from services.notifications.domain import InboxEntry
+from services.notifications.ports import InvalidCursor, Ports
 from services.notifications.use_cases import (
-    InvalidCursor,
-    IssueWebhookSecret,
-    MarkRead,
     NotificationNotFound,
-    ReadInbox,
+    mark_read,
+    read_inbox,
+    webhook_secret,
 )
-from tsunagu.web import ActingAgency, Problem, problem_responses
+from tsunagu.web import ActingAgency, Problem, ProblemMap, ports_of, problem_responses
+
+PortsDep = Annotated[Ports, Depends(ports_of)]
+router = APIRouter(prefix="/v1/agencies/{agency_id}", tags=["notifications"])
 
 
 class Notification(BaseModel):
@@ -58,66 +61,68 @@ def _only_itself(acting: str, agency_id: str) -> None:
         raise Problem(403, f"agency {acting} may not act for agency {agency_id}", kind="forbidden")
 
 
-def inbox_router(
-    *, read_inbox: ReadInbox, mark_read: MarkRead, issue_secret: IssueWebhookSecret
-) -> APIRouter:
-    """The routes, bound to their use cases."""
-    router = APIRouter(prefix="/v1/agencies/{agency_id}", tags=["notifications"])
-
-    @router.get(
-        "/inbox",
-        summary="An agency's inbox",
-        response_model=InboxPageOut,
-        responses=problem_responses(401, 403, 422),
+@router.get(
+    "/inbox",
+    summary="An agency's inbox",
+    response_model=InboxPageOut,
+    responses=problem_responses(401, 403, 422),
+)
+async def get_inbox(
+    agency_id: str,
+    acting: ActingAgency,
+    ports: PortsDep,
+    unread: Annotated[bool | None, Query(description="true: only unread; false: only read")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: Annotated[str | None, Query()] = None,
+) -> InboxPageOut:
+    """List the agency's notifications, newest first."""
+    _only_itself(acting, agency_id)
+    page = await read_inbox(ports, agency_id=agency_id, unread=unread, limit=limit, cursor=cursor)
+    return InboxPageOut(
+        items=[Notification.of(e) for e in page.items], next_cursor=page.next_cursor
     )
-    async def get_inbox(
-        agency_id: str,
-        acting: ActingAgency,
-        unread: Annotated[
-            bool | None, Query(description="true: only unread; false: only read")
-        ] = None,
-        limit: Annotated[int, Query(ge=1, le=200)] = 50,
-        cursor: Annotated[str | None, Query()] = None,
-    ) -> InboxPageOut:
-        """List the agency's notifications, newest first."""
-        _only_itself(acting, agency_id)
-        try:
-            page = await read_inbox(agency_id=agency_id, unread=unread, limit=limit, cursor=cursor)
-        except InvalidCursor as exc:
-            raise Problem(
-                422,
-                "invalid request: query.cursor",
-                kind="validation-error",
-                errors=[{"field": "query.cursor", "message": "unknown cursor", "type": "value"}],
-            ) from exc
-        return InboxPageOut(
-            items=[Notification.of(e) for e in page.items], next_cursor=page.next_cursor
-        )
 
-    @router.post(
-        "/inbox/{notification_id}/read",
-        summary="Mark a notification read",
-        response_model=Notification,
-        responses=problem_responses(401, 403, 404),
+
+@router.post(
+    "/inbox/{notification_id}/read",
+    summary="Mark a notification read",
+    response_model=Notification,
+    responses=problem_responses(401, 403, 404),
+)
+async def post_read(
+    agency_id: str, notification_id: str, acting: ActingAgency, ports: PortsDep
+) -> Notification:
+    """Mark one notification as read (repeating it changes nothing)."""
+    _only_itself(acting, agency_id)
+    entry = await mark_read(ports, agency_id=agency_id, notification_id=notification_id)
+    return Notification.of(entry)
+
+
+@router.post(
+    "/webhook-secret",
+    summary="The agency's webhook signing secret",
+    response_model=WebhookSecret,
+    responses=problem_responses(401, 403),
+)
+async def post_webhook_secret(
+    agency_id: str, acting: ActingAgency, ports: PortsDep
+) -> WebhookSecret:
+    """Give the agency the secret with which to check `X-Tsunagu-Signature` on webhooks."""
+    _only_itself(acting, agency_id)
+    return WebhookSecret(secret=webhook_secret(ports, agency_id=agency_id))
+
+
+def _invalid_cursor(exc: InvalidCursor) -> Problem:
+    return Problem(
+        422,
+        "invalid request: query.cursor",
+        kind="validation-error",
+        errors=[{"field": "query.cursor", "message": "unknown cursor", "type": "value"}],
     )
-    async def post_read(agency_id: str, notification_id: str, acting: ActingAgency) -> Notification:
-        """Mark one notification as read (repeating it changes nothing)."""
-        _only_itself(acting, agency_id)
-        try:
-            entry = await mark_read(agency_id=agency_id, notification_id=notification_id)
-        except NotificationNotFound as exc:
-            raise Problem(404, f"no notification {notification_id} in this inbox") from exc
-        return Notification.of(entry)
 
-    @router.post(
-        "/webhook-secret",
-        summary="The agency's webhook signing secret",
-        response_model=WebhookSecret,
-        responses=problem_responses(401, 403),
-    )
-    async def post_webhook_secret(agency_id: str, acting: ActingAgency) -> WebhookSecret:
-        """Give the agency the secret with which to check `X-Tsunagu-Signature` on webhooks."""
-        _only_itself(acting, agency_id)
-        return WebhookSecret(secret=issue_secret(agency_id=agency_id))
 
-    return router
+def _not_found(exc: NotificationNotFound) -> Problem:
+    return Problem(404, f"no notification {exc} in this inbox")
+
+
+PROBLEMS: ProblemMap = {InvalidCursor: _invalid_cursor, NotificationNotFound: _not_found}

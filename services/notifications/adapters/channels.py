@@ -18,7 +18,7 @@ from services.notifications.domain import (
     signature,
     webhook_body,
 )
-from services.notifications.use_cases import DeliveryFailed
+from services.notifications.ports import DeliveryFailed
 from tsunagu_schemas import CloudEventAttributes
 
 DELIVERY_HEADER = "X-Tsunagu-Delivery"

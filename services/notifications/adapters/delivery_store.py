@@ -16,7 +16,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from services.notifications.domain import Delivery, DeliveryOutcome, DeliveryStatus, SourceEvent
-from services.notifications.use_cases import Claim
+from services.notifications.ports import Claim
 from tsunagu.events import outbox_entry
 from tsunagu.outbox import OUTBOX_FIELD
 from tsunagu.store import is_duplicate

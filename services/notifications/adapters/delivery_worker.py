@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 
 import structlog
 
-from services.notifications.use_cases import Claim
+from services.notifications.ports import Claim
 from tsunagu.background import BackgroundLoop
 
 log = structlog.get_logger(__name__)

@@ -13,7 +13,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError
 
 from services.notifications.domain import InboxEntry
-from services.notifications.use_cases import InboxPage, InvalidCursor
+from services.notifications.ports import InboxPage, InvalidCursor
 from tsunagu.store import is_duplicate
 
 

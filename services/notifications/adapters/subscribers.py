@@ -5,8 +5,9 @@ from __future__ import annotations
 from faststream.kafka import KafkaBroker
 
 from services.notifications.domain import AgencyContact, SourceEvent
+from services.notifications.ports import Ports
 from services.notifications.settings import NotificationsSettings
-from services.notifications.use_cases import NotifyParties, RecordAgencyContact
+from services.notifications.use_cases import notify_parties, record_agency_contact
 from tsunagu.events import ReceivedEvent
 from tsunagu.messaging import subscribe
 from tsunagu_schemas import AgencyEventData, ReferralEventData
@@ -28,12 +29,8 @@ def source_event(event: ReceivedEvent) -> SourceEvent:
     )
 
 
-def register(
-    broker: KafkaBroker,
-    *,
-    settings: NotificationsSettings,
-    notify_parties: NotifyParties,
-    record_agency: RecordAgencyContact,
+def subscribe_to_events(
+    broker: KafkaBroker, *, ports: Ports, settings: NotificationsSettings
 ) -> None:
     """Subscribe to referral and directory events with one consumer (before the broker starts).
 
@@ -45,9 +42,9 @@ def register(
         # The event's type was checked against its topic, so its data says which one it is.
         match event.data:
             case ReferralEventData():
-                await notify_parties(source_event(event))
+                await notify_parties(ports, source_event(event))
             case AgencyEventData():
-                await record_agency(AgencyContact.from_event(event.data))
+                await record_agency_contact(ports, AgencyContact.from_event(event.data))
             case _:
                 raise TypeError(f"no handler for {event.type} on {event.topic}")
 

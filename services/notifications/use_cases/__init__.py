@@ -1,35 +1,16 @@
-"""The notifications use cases: each loads, calls the domain and saves through ports."""
+"""The notifications use cases: each an async function of the service's ports."""
 
-from .deliver import DeliverDue
-from .inbox import IssueWebhookSecret, MarkRead, NotificationNotFound, ReadInbox
-from .notify import NotifyParties, RecordAgencyContact
-from .ports import (
-    AgencyContacts,
-    ChannelSender,
-    Claim,
-    Clock,
-    DeliveryFailed,
-    DeliveryQueue,
-    Inbox,
-    InboxPage,
-    InvalidCursor,
-)
+from .deliver import attempt_delivery, next_claim
+from .inbox import NotificationNotFound, mark_read, read_inbox, webhook_secret
+from .notify import notify_parties, record_agency_contact
 
 __all__ = [
-    "AgencyContacts",
-    "ChannelSender",
-    "Claim",
-    "Clock",
-    "DeliverDue",
-    "DeliveryFailed",
-    "DeliveryQueue",
-    "Inbox",
-    "InboxPage",
-    "InvalidCursor",
-    "IssueWebhookSecret",
-    "MarkRead",
     "NotificationNotFound",
-    "NotifyParties",
-    "ReadInbox",
-    "RecordAgencyContact",
+    "attempt_delivery",
+    "mark_read",
+    "next_claim",
+    "notify_parties",
+    "read_inbox",
+    "record_agency_contact",
+    "webhook_secret",
 ]

@@ -12,7 +12,8 @@ from services.notifications.domain import (
     DeliveryStatus,
     InboxEntry,
 )
-from services.notifications.use_cases import Claim, DeliveryFailed, InboxPage
+from services.notifications.ports import Claim, DeliveryFailed, InboxPage, Ports
+from tsunagu_schemas import Channel
 
 
 @dataclass
@@ -107,3 +108,28 @@ class RecordingChannel:
         if self.failing:
             raise DeliveryFailed("receiver answered 503")
         self.sent.append(delivery.delivery_id)
+
+
+class FixedClock:
+    """A clock the test sets."""
+
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def now(self) -> datetime:
+        return self.moment
+
+
+WEBHOOK = AgencyContact("agency-b", 1, webhook_url="https://b.example/hook")
+
+
+def in_memory_ports(moment: datetime, webhook: RecordingChannel | None = None) -> Ports:
+    """Ports over empty in-memory stores; agency-b wants webhooks, sent through `webhook`."""
+    return Ports(
+        agencies=InMemoryContacts({WEBHOOK.agency_id: WEBHOOK}),
+        inbox=InMemoryInbox(),
+        deliveries=InMemoryQueue(),
+        clock=FixedClock(moment),
+        senders={Channel.WEBHOOK: webhook or RecordingChannel()},
+        lease=timedelta(seconds=30),
+    )

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from typing import cast
 
 from faststream.kafka import TestKafkaBroker
 
-from services.notifications.adapters.subscribers import register
+from services.notifications.adapters.subscribers import subscribe_to_events
 from services.notifications.settings import NotificationsSettings
-from services.notifications.use_cases import NotifyParties, RecordAgencyContact
 from tests.unit.kafka_records import MOMENT, agency_entry, parked_on, publish
 from tsunagu.events import outbox_entry
 from tsunagu.messaging import make_broker
 from tsunagu_schemas import ReferralEventData, ReferralStatus, Urgency
 from tsunagu_schemas.topics import REFERRAL_EVENTS
 
-from .fakes import InMemoryContacts, InMemoryInbox, InMemoryQueue
+from .fakes import InMemoryContacts, InMemoryInbox, InMemoryQueue, in_memory_ports
 
 
 def referral_entry() -> dict[str, object]:
@@ -44,25 +43,15 @@ def referral_entry() -> dict[str, object]:
 async def test_directory_and_referral_events_reach_their_use_cases() -> None:
     settings = NotificationsSettings()
     broker = make_broker(settings, service="notifications")
-    contacts, inbox, queue = InMemoryContacts(), InMemoryInbox(), InMemoryQueue()
-    notify = NotifyParties(
-        agencies=contacts,
-        inbox=inbox,
-        deliveries=queue,
-        clock=lambda: datetime(2026, 11, 27, 10, 0, tzinfo=UTC),
-        on_planned=lambda: None,
-    )
-    register(
-        broker,
-        settings=settings,
-        notify_parties=notify,
-        record_agency=RecordAgencyContact(contacts),
-    )
+    ports = in_memory_ports(MOMENT)
+    subscribe_to_events(broker, ports=ports, settings=settings)
     parked = parked_on(broker, REFERRAL_EVENTS)
     async with TestKafkaBroker(broker) as test_broker:
-        await publish(test_broker, agency_entry("agency-b", email="b@example.org"))
+        await publish(test_broker, agency_entry("agency-b", version=2, email="b@example.org"))
         await publish(test_broker, referral_entry())
         await publish(test_broker, referral_entry(), data={"referral_id": "ref-1"})
+    contacts = cast(InMemoryContacts, ports.agencies)
+    inbox, queue = cast(InMemoryInbox, ports.inbox), cast(InMemoryQueue, ports.deliveries)
     assert contacts.stored["agency-b"].email == "b@example.org"
     assert sorted(e.agency_id for e in inbox.entries.values()) == ["agency-a", "agency-b"]
     assert [d.target for d in queue.deliveries.values()] == ["b@example.org"]

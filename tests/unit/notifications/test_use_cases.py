@@ -3,136 +3,121 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import cast
 
 import pytest
 
 from services.notifications.domain import AgencyContact, DeliveryStatus, RetryPolicy, SourceEvent
+from services.notifications.ports import Ports
 from services.notifications.use_cases import (
-    DeliverDue,
-    MarkRead,
     NotificationNotFound,
-    NotifyParties,
-    ReadInbox,
-    RecordAgencyContact,
+    attempt_delivery,
+    mark_read,
+    next_claim,
+    notify_parties,
+    read_inbox,
+    record_agency_contact,
 )
 from tsunagu_schemas import Channel
 
-from .fakes import InMemoryContacts, InMemoryInbox, InMemoryQueue, RecordingChannel
-
-WEBHOOK = AgencyContact("agency-b", 1, webhook_url="https://b.example/hook")
-
-
-class Wakes:
-    """Counts how often the worker was told deliveries are planned."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self) -> None:
-        self.count += 1
+from .fakes import (
+    FixedClock,
+    InMemoryContacts,
+    InMemoryInbox,
+    InMemoryQueue,
+    RecordingChannel,
+    in_memory_ports,
+)
 
 
-@pytest.fixture
-def contacts() -> InMemoryContacts:
-    return InMemoryContacts({WEBHOOK.agency_id: WEBHOOK})
+def queue_of(ports: Ports) -> InMemoryQueue:
+    return cast(InMemoryQueue, ports.deliveries)
 
 
-def notify(
-    contacts: InMemoryContacts,
-    inbox: InMemoryInbox,
-    queue: InMemoryQueue,
-    wakes: Wakes,
-    moment: datetime,
-) -> NotifyParties:
-    return NotifyParties(
-        agencies=contacts, inbox=inbox, deliveries=queue, clock=lambda: moment, on_planned=wakes
-    )
+def inbox_of(ports: Ports) -> InMemoryInbox:
+    return cast(InMemoryInbox, ports.inbox)
 
 
 async def test_every_party_gets_an_inbox_entry_once_and_chosen_channels_a_delivery(
-    contacts: InMemoryContacts, event: SourceEvent, moment: datetime
+    event: SourceEvent, moment: datetime
 ) -> None:
-    inbox, queue, wakes = InMemoryInbox(), InMemoryQueue(), Wakes()
-    notify_parties = notify(contacts, inbox, queue, wakes, moment)
-    await notify_parties(event)
-    await notify_parties(event)
-    assert sorted(e.agency_id for e in inbox.entries.values()) == ["agency-a", "agency-b"]
-    assert [(d.agency_id, d.channel) for d in queue.deliveries.values()] == [
+    wakes: list[int] = []
+    ports = replace(in_memory_ports(moment), on_planned=lambda: wakes.append(1))
+    await notify_parties(ports, event)
+    await notify_parties(ports, event)
+    assert sorted(e.agency_id for e in inbox_of(ports).entries.values()) == [
+        "agency-a",
+        "agency-b",
+    ]
+    assert [(d.agency_id, d.channel) for d in queue_of(ports).deliveries.values()] == [
         ("agency-b", Channel.WEBHOOK)
     ]
-    assert wakes.count == 1
+    assert wakes == [1]
 
 
-async def test_an_older_contact_does_not_replace_a_newer_one(contacts: InMemoryContacts) -> None:
-    record = RecordAgencyContact(contacts)
-    assert await record(AgencyContact("agency-b", 2, email="b@example.org"))
-    assert not await record(AgencyContact("agency-b", 1, kafka=True))
-    assert contacts.stored["agency-b"].email == "b@example.org"
+async def test_an_older_contact_does_not_replace_a_newer_one(moment: datetime) -> None:
+    ports = in_memory_ports(moment)
+    assert await record_agency_contact(ports, AgencyContact("agency-b", 2, email="b@example.org"))
+    assert not await record_agency_contact(ports, AgencyContact("agency-b", 1, kafka=True))
+    assert cast(InMemoryContacts, ports.agencies).stored["agency-b"].email == "b@example.org"
 
 
 async def test_a_failed_attempt_is_retried_later_then_delivered(
-    contacts: InMemoryContacts, event: SourceEvent, moment: datetime
+    event: SourceEvent, moment: datetime
 ) -> None:
-    queue, channel, now = InMemoryQueue(), RecordingChannel(failing=True), [moment]
-    await notify(contacts, InMemoryInbox(), queue, Wakes(), moment)(event)
-    deliver = DeliverDue(
-        queue=queue,
-        senders={Channel.WEBHOOK: channel},
+    channel = RecordingChannel(failing=True)
+    ports = replace(
+        in_memory_ports(moment, channel),
         policy=RetryPolicy(max_attempts=3, base_seconds=10),
-        clock=lambda: now[0],
-        lease=timedelta(seconds=30),
     )
-    claim = await deliver.next_claim()
+    await notify_parties(ports, event)
+    claim = await next_claim(ports)
     assert claim is not None
-    await deliver.attempt(claim)
-    assert await deliver.next_claim() is None  # not due until the backoff has passed
-    channel.failing, now[0] = False, moment + timedelta(seconds=11)
-    claim = await deliver.next_claim()
+    await attempt_delivery(ports, claim)
+    assert await next_claim(ports) is None  # not due until the backoff has passed
+    channel.failing = False
+    cast(FixedClock, ports.clock).moment = moment + timedelta(seconds=11)
+    claim = await next_claim(ports)
     assert claim is not None
-    await deliver.attempt(claim)
-    (delivery,) = queue.deliveries.values()
+    await attempt_delivery(ports, claim)
+    (delivery,) = queue_of(ports).deliveries.values()
     assert (delivery.status, delivery.attempts) == (DeliveryStatus.DELIVERED, 2)
     assert channel.sent == [delivery.delivery_id]
-    assert queue.notices == ["tsunagu.notification.delivered"]
+    assert queue_of(ports).notices == ["tsunagu.notification.delivered"]
 
 
 async def test_a_delivery_gives_up_after_its_last_attempt(
-    contacts: InMemoryContacts, event: SourceEvent, moment: datetime
+    event: SourceEvent, moment: datetime
 ) -> None:
-    queue = InMemoryQueue()
-    await notify(contacts, InMemoryInbox(), queue, Wakes(), moment)(event)
-    deliver = DeliverDue(
-        queue=queue,
-        senders={Channel.WEBHOOK: RecordingChannel(failing=True)},
+    ports = replace(
+        in_memory_ports(moment, RecordingChannel(failing=True)),
         policy=RetryPolicy(max_attempts=1),
-        clock=lambda: moment,
-        lease=timedelta(seconds=30),
     )
-    claim = await deliver.next_claim()
+    await notify_parties(ports, event)
+    claim = await next_claim(ports)
     assert claim is not None
-    await deliver.attempt(claim)
-    assert queue.notices == ["tsunagu.notification.failed"]
-    assert await deliver.next_claim() is None
+    await attempt_delivery(ports, claim)
+    assert queue_of(ports).notices == ["tsunagu.notification.failed"]
+    assert await next_claim(ports) is None
 
 
 async def test_an_inbox_entry_is_marked_read_once_and_unknown_ones_are_not_found(
-    contacts: InMemoryContacts,
-    make_event: Callable[..., SourceEvent],
-    moment: datetime,
+    make_event: Callable[..., SourceEvent], moment: datetime
 ) -> None:
-    inbox = InMemoryInbox()
-    await notify(contacts, inbox, InMemoryQueue(), Wakes(), moment)(make_event())
-    unread = await ReadInbox(inbox)(agency_id="agency-a", unread=True, limit=10, cursor=None)
+    ports = in_memory_ports(moment)
+    await notify_parties(ports, make_event())
+    unread = await read_inbox(ports, agency_id="agency-a", unread=True, limit=10, cursor=None)
     (entry,) = unread.items
     later = moment + timedelta(minutes=5)
-    mark_read = MarkRead(inbox, lambda: later)
-    assert (await mark_read(agency_id="agency-a", notification_id=entry.notification_id)).read
-    again = await MarkRead(inbox, lambda: later + timedelta(hours=1))(
-        agency_id="agency-a", notification_id=entry.notification_id
-    )
+    cast(FixedClock, ports.clock).moment = later
+    marked = await mark_read(ports, agency_id="agency-a", notification_id=entry.notification_id)
+    assert marked.read
+    cast(FixedClock, ports.clock).moment = later + timedelta(hours=1)
+    again = await mark_read(ports, agency_id="agency-a", notification_id=entry.notification_id)
     assert again.read_at == later
     with pytest.raises(NotificationNotFound):
-        await mark_read(agency_id="agency-b", notification_id=entry.notification_id)
-    left = await ReadInbox(inbox)(agency_id="agency-a", unread=True, limit=10, cursor=None)
+        await mark_read(ports, agency_id="agency-b", notification_id=entry.notification_id)
+    left = await read_inbox(ports, agency_id="agency-a", unread=True, limit=10, cursor=None)
     assert left.items == []

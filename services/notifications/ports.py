@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from services.notifications.domain import AgencyContact, Delivery, DeliveryOutcome, InboxEntry
-
-Clock = Callable[[], datetime]
+from services.notifications.domain import (
+    AgencyContact,
+    Delivery,
+    DeliveryOutcome,
+    InboxEntry,
+    RetryPolicy,
+)
+from tsunagu.clock import Clock
+from tsunagu_schemas import Channel
 
 
 class DeliveryFailed(Exception):
@@ -90,3 +96,22 @@ class ChannelSender(Protocol):
     async def send(self, delivery: Delivery) -> None:
         """Deliver, raising DeliveryFailed (or any error) when it did not go through."""
         ...
+
+
+def _nobody() -> None:
+    """Tell no one (when nothing waits for planned deliveries)."""
+
+
+@dataclass(frozen=True)
+class Ports:
+    """Everything the use cases depend on."""
+
+    agencies: AgencyContacts
+    inbox: Inbox
+    deliveries: DeliveryQueue
+    clock: Clock
+    senders: Mapping[Channel, ChannelSender]
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
+    lease: timedelta = timedelta(seconds=60)
+    signing_key: str = ""
+    on_planned: Callable[[], None] = _nobody
