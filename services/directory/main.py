@@ -1,17 +1,16 @@
-"""Composition root: builds the store client, broker, repository, relay and the app."""
+"""Composition root: the store client, broker, ports, background work and app."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 from tsunagu import store
+from tsunagu.clock import Clock, SystemClock
+from tsunagu.lifespan import service_lifespan
 from tsunagu.messaging import make_broker
 from tsunagu.outbox import OutboxRelay
-from tsunagu.shutdown import shut_down
 from tsunagu.web import create_app as create_service_app
 from tsunagu.web import store_and_kafka
 
@@ -20,12 +19,11 @@ from .adapters.exchange_api import hsds
 from .adapters.http_errors import PROBLEMS
 from .adapters.mongo import SERVICE, MongoAgencyRepository
 from .adapters.taxonomy_files import load_taxonomy
-from .exchange import DirectoryExchange
+from .ports import Ports
 from .settings import DirectorySettings
-from .use_cases import AgencyDirectory
 
 
-def create_app(settings: DirectorySettings) -> FastAPI:
+def create_app(settings: DirectorySettings, *, clock: Clock | None = None) -> FastAPI:
     """Build the directory service; nothing connects until the lifespan starts."""
     client = store.make_client(settings.mongo_url)
     collection = client[settings.database]["agencies"]
@@ -38,32 +36,26 @@ def create_app(settings: DirectorySettings) -> FastAPI:
         poll_seconds=settings.relay_poll_seconds,
         write_lock=write_lock,
     )
-    directory = AgencyDirectory(
+    ports = Ports(
         agencies=repository,
         relay=relay,
         taxonomy=load_taxonomy(
             categories_file=settings.categories_file, areas_file=settings.areas_file
         ),
+        clock=clock or SystemClock(milliseconds=True),  # to the millisecond the store keeps
+        utc_offset=settings.utc_offset,
     )
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await repository.ensure_indexes()
-        await broker.start()
-        await relay.start()
-        try:
-            yield
-        finally:
-            await shut_down(("relay", relay.stop), ("broker", broker.stop), ("store", client.close))
-
-    app = create_service_app(
+    return create_service_app(
         title="Tsunagu directory",
         description="The agencies of the network, the services they offer, where and to whom.",
-        lifespan=lifespan,
+        lifespan=service_lifespan(
+            prepare=repository.ensure_indexes,
+            broker=broker,
+            background=[("relay", relay)],
+            close=[("store", client.close)],
+        ),
         routers=[agencies, taxonomy, hsds],
         readiness=store_and_kafka(client, broker),
         problems=PROBLEMS,
+        ports=ports,
     )
-    app.state.directory = directory
-    app.state.exchange = DirectoryExchange(directory=directory, utc_offset=settings.utc_offset)
-    return app

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
-from .domain import Agency, AgencyChange, AgencySearch
+from tsunagu.clock import Clock
+
+from .domain import Agency, AgencyChange, AgencySearch, Taxonomy
 
 
 class AgencyRepository(Protocol):
@@ -35,3 +38,15 @@ class EventRelay(Protocol):
     def notify(self) -> None:
         """Say that new events are waiting."""
         ...
+
+
+@dataclass(frozen=True)
+class Ports:
+    """Everything the use cases depend on."""
+
+    agencies: AgencyRepository
+    relay: EventRelay
+    taxonomy: Taxonomy
+    clock: Clock
+    utc_offset: str = "+09:00"
+    """The city's offset from UTC, at which opening hours are local times (HSDS exchange)."""

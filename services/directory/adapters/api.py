@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 
-from tsunagu.web import ExpectedVersion, Trace, problem_responses
+from tsunagu.web import ExpectedVersion, Trace, ports_of, problem_responses
 
-from ..use_cases import AgencyDirectory
+from .. import use_cases
+from ..ports import Ports
 from .api_models import (
     AgencyList,
     AgencyRegistration,
@@ -18,14 +19,7 @@ from .api_models import (
     CodeView,
 )
 
-
-def the_directory(request: Request) -> AgencyDirectory:
-    """The use cases the composition root put on the app."""
-    directory: AgencyDirectory = request.app.state.directory
-    return directory
-
-
-Directory = Annotated[AgencyDirectory, Depends(the_directory)]
+PortsDep = Annotated[Ports, Depends(ports_of)]
 
 LANGUAGE_TAG = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
 
@@ -43,18 +37,18 @@ def with_etag(response: Response, view: AgencyView) -> AgencyView:
 async def register_agency(
     body: AgencyRegistration,
     response: Response,
-    directory: Directory,
+    ports: PortsDep,
     trace: Trace,
 ) -> AgencyView:
     """Register an agency; it gets an id and version 1, and is announced on Kafka."""
-    agency = await directory.register(body, traceparent=trace)
+    agency = await use_cases.register_agency(ports, body, traceparent=trace)
     response.headers["Location"] = f"{agencies.prefix}/{agency.id}"
     return with_etag(response, AgencyView.of(agency))
 
 
 @agencies.get("", response_model=AgencyList, responses=problem_responses(422))
 async def search_agencies(
-    directory: Directory,
+    ports: PortsDep,
     category: Annotated[str | None, Query(description="Category code.")] = None,
     area: Annotated[str | None, Query(description="Area code; city-wide services too.")] = None,
     accepting: Annotated[bool | None, Query(description="Accepting referrals.")] = None,
@@ -70,7 +64,8 @@ async def search_agencies(
     cursor: Annotated[str | None, Query(description="`next_cursor` of the last page.")] = None,
 ) -> AgencyList:
     """Agencies with one service matching every criterion given, in id order."""
-    page = await directory.search(
+    page = await use_cases.search_agencies(
+        ports,
         category=category,
         area=area,
         accepting=accepting,
@@ -85,9 +80,9 @@ async def search_agencies(
 
 
 @agencies.get("/{agency_id}", response_model=AgencyView, responses=problem_responses(404))
-async def get_agency(agency_id: str, response: Response, directory: Directory) -> AgencyView:
+async def get_agency(agency_id: str, response: Response, ports: PortsDep) -> AgencyView:
     """One agency, active or deactivated; its version is the ETag."""
-    return with_etag(response, AgencyView.of(await directory.get(agency_id)))
+    return with_etag(response, AgencyView.of(await use_cases.get_agency(ports, agency_id)))
 
 
 @agencies.patch(
@@ -97,12 +92,13 @@ async def revise_agency(
     agency_id: str,
     body: AgencyRevision,
     response: Response,
-    directory: Directory,
+    ports: PortsDep,
     version: ExpectedVersion,
     trace: Trace,
 ) -> AgencyView:
     """Change the fields given; a stale If-Match gets 412, a concurrent change 409."""
-    agency = await directory.revise(
+    agency = await use_cases.revise_agency(
+        ports,
         agency_id,
         body.changes(),
         if_match=version,
@@ -117,12 +113,14 @@ async def revise_agency(
 async def deactivate_agency(
     agency_id: str,
     response: Response,
-    directory: Directory,
+    ports: PortsDep,
     version: ExpectedVersion,
     trace: Trace,
 ) -> AgencyView:
     """Deactivate an agency: referrals to it are refused afterwards; its history is kept."""
-    agency = await directory.deactivate(agency_id, if_match=version, traceparent=trace)
+    agency = await use_cases.deactivate_agency(
+        ports, agency_id, if_match=version, traceparent=trace
+    )
     return with_etag(response, AgencyView.of(agency))
 
 
@@ -135,21 +133,23 @@ async def remove_location(
     agency_id: str,
     location_id: str,
     response: Response,
-    directory: Directory,
+    ports: PortsDep,
     trace: Trace,
 ) -> AgencyView:
     """Remove one location, hidden or not (the only way to remove a hidden one)."""
-    agency = await directory.remove_location(agency_id, location_id, traceparent=trace)
+    agency = await use_cases.remove_agency_location(
+        ports, agency_id, location_id, traceparent=trace
+    )
     return with_etag(response, AgencyView.of(agency))
 
 
 @taxonomy.get("/categories", response_model=CodeList)
-async def list_categories(directory: Directory) -> CodeList:
+async def list_categories(ports: PortsDep) -> CodeList:
     """Every category of need, with Japanese and English labels."""
-    return CodeList(items=[CodeView.of(c) for c in directory.taxonomy.categories])
+    return CodeList(items=[CodeView.of(c) for c in ports.taxonomy.categories])
 
 
 @taxonomy.get("/areas", response_model=CodeList)
-async def list_areas(directory: Directory) -> CodeList:
+async def list_areas(ports: PortsDep) -> CodeList:
     """Every area of the city, with Japanese and English labels."""
-    return CodeList(items=[CodeView.of(a) for a in directory.taxonomy.areas])
+    return CodeList(items=[CodeView.of(a) for a in ports.taxonomy.areas])

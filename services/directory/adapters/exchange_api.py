@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from tsunagu.web import Trace, problem_responses
 
-from ..exchange import DirectoryExchange, ImportReport, Result
+from .. import use_cases
+from ..use_cases import ImportReport, Result
+from .api import PortsDep
 
 MAX_ORGANIZATIONS = 1000
 
-
-def the_exchange(request: Request) -> DirectoryExchange:
-    """The export and import the composition root put on the app."""
-    exchange: DirectoryExchange = request.app.state.exchange
-    return exchange
-
-
-Exchange = Annotated[DirectoryExchange, Depends(the_exchange)]
 
 hsds = APIRouter(prefix="/v1/directory", tags=["HSDS exchange"])
 
@@ -63,15 +57,13 @@ class ImportReportView(BaseModel):
 
 
 @hsds.get("/export", response_model=HsdsDocument)
-async def export_directory(exchange: Exchange) -> dict[str, Any]:
+async def export_directory(ports: PortsDep) -> dict[str, Any]:
     """Every active agency as Open Referral HSDS 3.0; hidden locations are never exported."""
-    return await exchange.export()
+    return await use_cases.export_directory(ports)
 
 
 @hsds.post("/import", response_model=ImportReportView, responses=problem_responses(422))
-async def import_directory(
-    body: HsdsDocument, exchange: Exchange, trace: Trace
-) -> ImportReportView:
+async def import_directory(body: HsdsDocument, ports: PortsDep, trace: Trace) -> ImportReportView:
     """Create or update one agency per organization; refuse, with reasons, those that fail."""
-    report = await exchange.import_document(body.model_dump(), traceparent=trace)
+    report = await use_cases.import_directory(ports, body.model_dump(), traceparent=trace)
     return ImportReportView.of(report)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from services.directory import use_cases
 from services.directory.adapters.taxonomy_files import load_taxonomy
 from services.directory.domain import (
     Agency,
@@ -15,8 +16,9 @@ from services.directory.domain import (
     UnknownCodes,
     VersionMismatch,
 )
+from services.directory.ports import Ports
 from services.directory.settings import DirectorySettings
-from services.directory.use_cases import AgencyDirectory
+from tsunagu.clock import SystemClock
 
 
 class InMemoryAgencies:
@@ -72,12 +74,14 @@ def relay() -> CountingRelay:
 
 
 @pytest.fixture
-def directory(agencies: InMemoryAgencies, relay: CountingRelay) -> AgencyDirectory:
+def ports(agencies: InMemoryAgencies, relay: CountingRelay) -> Ports:
     settings = DirectorySettings()
     taxonomy = load_taxonomy(
         categories_file=settings.categories_file, areas_file=settings.areas_file
     )
-    return AgencyDirectory(agencies=agencies, relay=relay, taxonomy=taxonomy)
+    return Ports(
+        agencies=agencies, relay=relay, taxonomy=taxonomy, clock=SystemClock(milliseconds=True)
+    )
 
 
 def profile(name: str = "Aoba Kodomo Shokudo", area: str = "aoba") -> AgencyProfile:
@@ -86,59 +90,59 @@ def profile(name: str = "Aoba Kodomo Shokudo", area: str = "aoba") -> AgencyProf
 
 
 async def test_each_change_is_saved_with_its_event_and_wakes_the_relay(
-    directory: AgencyDirectory, agencies: InMemoryAgencies, relay: CountingRelay
+    ports: Ports, agencies: InMemoryAgencies, relay: CountingRelay
 ) -> None:
-    agency = await directory.register(profile())
-    await directory.revise(agency.id, {"description": "Every Friday"}, if_match=1)
-    await directory.deactivate(agency.id)
+    agency = await use_cases.register_agency(ports, profile())
+    await use_cases.revise_agency(ports, agency.id, {"description": "Every Friday"}, if_match=1)
+    await use_cases.deactivate_agency(ports, agency.id)
     assert agencies.events == [
         "tsunagu.agency.registered",
         "tsunagu.agency.updated",
         "tsunagu.agency.deactivated",
     ]
     assert relay.wakes == 3
-    assert (await directory.get(agency.id)).version == 3
+    assert (await use_cases.get_agency(ports, agency.id)).version == 3
 
 
 async def test_an_unchanged_revision_saves_nothing(
-    directory: AgencyDirectory, agencies: InMemoryAgencies, relay: CountingRelay
+    ports: Ports, agencies: InMemoryAgencies, relay: CountingRelay
 ) -> None:
-    agency = await directory.register(profile())
-    same = await directory.revise(agency.id, {"name": agency.name})
+    agency = await use_cases.register_agency(ports, profile())
+    same = await use_cases.revise_agency(ports, agency.id, {"name": agency.name})
     assert same.version == 1
     assert agencies.events == ["tsunagu.agency.registered"]
     assert relay.wakes == 1
 
 
 async def test_a_concurrent_change_is_a_conflict_never_a_lost_update(
-    directory: AgencyDirectory, agencies: InMemoryAgencies
+    ports: Ports, agencies: InMemoryAgencies
 ) -> None:
-    agency = await directory.register(profile())
+    agency = await use_cases.register_agency(ports, profile())
     agencies.interfere = True
     with pytest.raises(ConcurrentUpdate):
-        await directory.revise(agency.id, {"name": "Mine"})
+        await use_cases.revise_agency(ports, agency.id, {"name": "Mine"})
     with pytest.raises(VersionMismatch):
-        await directory.revise(agency.id, {"name": "Mine"}, if_match=2)
+        await use_cases.revise_agency(ports, agency.id, {"name": "Mine"}, if_match=2)
     assert agencies.events == ["tsunagu.agency.registered"]
 
 
-async def test_an_unknown_agency_is_not_found(directory: AgencyDirectory) -> None:
+async def test_an_unknown_agency_is_not_found(ports: Ports) -> None:
     with pytest.raises(AgencyNotFound):
-        await directory.deactivate("agc_ffffffffffff")
+        await use_cases.deactivate_agency(ports, "agc_ffffffffffff")
 
 
-async def test_search_pages_through_results_with_a_cursor(directory: AgencyDirectory) -> None:
+async def test_search_pages_through_results_with_a_cursor(ports: Ports) -> None:
     for i in range(5):
-        await directory.register(profile(name=f"Cafeteria {i}"))
-    first = await directory.search(area="aoba", limit=2)
-    second = await directory.search(area="aoba", limit=2, cursor=first.next_cursor)
-    third = await directory.search(area="aoba", limit=2, cursor=second.next_cursor)
+        await use_cases.register_agency(ports, profile(name=f"Cafeteria {i}"))
+    first = await use_cases.search_agencies(ports, area="aoba", limit=2)
+    second = await use_cases.search_agencies(ports, area="aoba", limit=2, cursor=first.next_cursor)
+    third = await use_cases.search_agencies(ports, area="aoba", limit=2, cursor=second.next_cursor)
     ids = [a.id for page in (first, second, third) for a in page.items]
     assert len(ids) == len(set(ids)) == 5
     assert third.next_cursor is None
 
 
-async def test_search_refuses_unknown_filter_codes(directory: AgencyDirectory) -> None:
+async def test_search_refuses_unknown_filter_codes(ports: Ports) -> None:
     with pytest.raises(UnknownCodes) as caught:
-        await directory.search(category="unicorns", area="mars")
+        await use_cases.search_agencies(ports, category="unicorns", area="mars")
     assert [u.field for u in caught.value.unknown] == ["query.category", "query.area"]
