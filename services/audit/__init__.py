@@ -7,8 +7,7 @@ JSON-lines export offline; the rest lets a benchmark store a chain as the servic
 from .adapters.mongo import COLLECTION as RECORDS_COLLECTION
 from .adapters.mongo import MongoAuditLog, stored_documents
 from .domain import AuditRecord, ObservedEvent, Verification
-from .recording import chained
-from .use_cases import verify_export
+from .use_cases import chained, verify_export
 
 __all__ = [
     "RECORDS_COLLECTION",

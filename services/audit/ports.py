@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .domain import AuditRecord, ChainHead, RecordQuery
+
+if TYPE_CHECKING:
+    from .use_cases.recording import RecordEvent
 
 
 class AuditLog(Protocol):
@@ -33,3 +37,13 @@ class AuditLog(Protocol):
     async def stored_after(self, seq: int, *, limit: int) -> list[dict[str, Any]]:
         """The stored fields of up to `limit` records after `seq`, in seq order, unchecked."""
         ...
+
+
+@dataclass(frozen=True)
+class Ports:
+    """Everything the use cases and the adapters calling them depend on."""
+
+    audit_log: AuditLog
+    recorder: RecordEvent
+    """The process's one appender to the chain (built over `audit_log`)."""
+    scan_batch_size: int = 500

@@ -7,16 +7,20 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from services.audit.domain import AuditRecord, RecordQuery, UnreadableRecord
 from services.audit.domain.export import csv_header, csv_line, jsonl_line
+from services.audit.ports import Ports
 from services.audit.use_cases import AuditLog, find_records, verify_log, whole_chain
-from tsunagu.web import Problem, problem_responses
+from tsunagu.web import Problem, ProblemMap, ports_of, problem_responses
 
 MAX_PAGE = 1000
+PortsDep = Annotated[Ports, Depends(ports_of)]
+# acting-agency checks would go on this router
+router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
 
 class RecordPage(BaseModel):
@@ -53,58 +57,53 @@ class ExportFormat(StrEnum):
 MEDIA_TYPES = {ExportFormat.JSONL: "application/x-ndjson", ExportFormat.CSV: "text/csv"}
 
 
-def audit_router(*, audit_log: AuditLog, batch_size: int) -> APIRouter:
-    """The audit routes over one audit log (acting-agency checks would go on this router)."""
-    router = APIRouter(prefix="/v1/audit", tags=["audit"])
+@router.get("/records", summary="Search audit records", responses=problem_responses(422, 500))
+async def search_records(
+    referral_id: str | None = None,
+    agency_id: Annotated[str | None, Query(description="An agency named in it.")] = None,
+    type: Annotated[str | None, Query(description="Event type.")] = None,
+    since: Annotated[datetime | None, Query(description="Inclusive; RFC 3339.")] = None,
+    until: Annotated[datetime | None, Query(description="Exclusive; RFC 3339.")] = None,
+    after_seq: Annotated[int, Query(ge=0, description="Records after this seq.")] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
+    *,
+    ports: PortsDep,
+) -> RecordPage:
+    """Search audit records by referral, agency, event type and time, in seq order."""
+    query = RecordQuery(referral_id, agency_id, type, since, until, after_seq)
+    items, next_after = await find_records(ports.audit_log, query, limit=limit)
+    return RecordPage(items=items, next_after_seq=next_after)
 
-    @router.get("/records", summary="Search audit records", responses=problem_responses(422, 500))
-    async def search_records(
-        referral_id: str | None = None,
-        agency_id: Annotated[str | None, Query(description="An agency named in it.")] = None,
-        type: Annotated[str | None, Query(description="Event type.")] = None,
-        since: Annotated[datetime | None, Query(description="Inclusive; RFC 3339.")] = None,
-        until: Annotated[datetime | None, Query(description="Exclusive; RFC 3339.")] = None,
-        after_seq: Annotated[int, Query(ge=0, description="Records after this seq.")] = 0,
-        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
-    ) -> RecordPage:
-        """Search audit records by referral, agency, event type and time, in seq order."""
-        query = RecordQuery(referral_id, agency_id, type, since, until, after_seq)
-        try:
-            items, next_after = await find_records(audit_log, query, limit=limit)
-        except UnreadableRecord as exc:
-            raise Problem(500, str(exc), kind="corrupt-record") from exc
-        return RecordPage(items=items, next_after_seq=next_after)
 
-    @router.get("/verify", summary="Verify the hash chain", response_model_exclude_none=True)
-    async def verify() -> VerificationOut:
-        """Verify the whole hash chain: every seq present, every link and hash intact."""
-        result = await verify_log(audit_log, batch_size=batch_size)
-        head = HeadOut(seq=result.head.seq, hash=result.head.hash) if result.head else None
-        return VerificationOut(
-            ok=result.ok,
-            records=result.records,
-            head=head,
-            first_bad_seq=result.first_bad_seq,
-            reason=result.reason,
-        )
-
-    @router.get(
-        "/export",
-        summary="Export the audit log",
-        response_class=StreamingResponse,
-        responses={200: {"content": {m: {} for m in MEDIA_TYPES.values()}}},
+@router.get("/verify", summary="Verify the hash chain", response_model_exclude_none=True)
+async def verify(ports: PortsDep) -> VerificationOut:
+    """Verify the whole hash chain: every seq present, every link and hash intact."""
+    result = await verify_log(ports.audit_log, batch_size=ports.scan_batch_size)
+    head = HeadOut(seq=result.head.seq, hash=result.head.hash) if result.head else None
+    return VerificationOut(
+        ok=result.ok,
+        records=result.records,
+        head=head,
+        first_bad_seq=result.first_bad_seq,
+        reason=result.reason,
     )
-    async def export(format: ExportFormat = ExportFormat.JSONL) -> StreamingResponse:
-        """Stream every record in seq order; a JSON-lines export verifies offline."""
-        lines = _export_lines(audit_log, format=format, batch_size=batch_size)
-        filename = f"tsunagu-audit.{format.value}"
-        return StreamingResponse(
-            lines,
-            media_type=MEDIA_TYPES[format],
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-        )
 
-    return router
+
+@router.get(
+    "/export",
+    summary="Export the audit log",
+    response_class=StreamingResponse,
+    responses={200: {"content": {m: {} for m in MEDIA_TYPES.values()}}},
+)
+async def export(ports: PortsDep, format: ExportFormat = ExportFormat.JSONL) -> StreamingResponse:
+    """Stream every record in seq order; a JSON-lines export verifies offline."""
+    lines = _export_lines(ports.audit_log, format=format, batch_size=ports.scan_batch_size)
+    filename = f"tsunagu-audit.{format.value}"
+    return StreamingResponse(
+        lines,
+        media_type=MEDIA_TYPES[format],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 async def _export_lines(
@@ -115,3 +114,10 @@ async def _export_lines(
         yield csv_header()
     async for record in whole_chain(audit_log, batch_size=batch_size):
         yield csv_line(record) if format is ExportFormat.CSV else jsonl_line(record)
+
+
+def _corrupt(exc: UnreadableRecord) -> Problem:
+    return Problem(500, str(exc), kind="corrupt-record")
+
+
+PROBLEMS: ProblemMap = {UnreadableRecord: _corrupt}

@@ -8,8 +8,9 @@ from faststream.kafka import KafkaBroker
 from prometheus_client import Counter
 
 from services.audit.domain import ObservedEvent
+from services.audit.ports import Ports
 from services.audit.settings import AuditSettings
-from services.audit.use_cases import ChainConflict, RecordEvent
+from services.audit.use_cases import ChainConflict
 from tsunagu.events import ReceivedEvent
 from tsunagu.messaging import TransientError
 from tsunagu.messaging.batch import BatchSubscription, subscribe_batch
@@ -33,14 +34,12 @@ def observed(event: ReceivedEvent) -> ObservedEvent:
     )
 
 
-def subscribe_to_events(
-    broker: KafkaBroker, *, settings: AuditSettings, record_event: RecordEvent
-) -> None:
+def subscribe_to_events(broker: KafkaBroker, *, ports: Ports, settings: AuditSettings) -> None:
     """Register the audit handler on every event topic (before the broker starts)."""
 
     async def on_events(events: Sequence[ReceivedEvent]) -> None:
         try:
-            recorded = await record_event.many([observed(event) for event in events])
+            recorded = await ports.recorder.many([observed(event) for event in events])
         except ChainConflict as exc:  # not the events' fault: deliver them again later
             raise TransientError(str(exc)) from exc
         for record in recorded.records:

@@ -1,10 +1,10 @@
-"""The audit log's use cases: record an event once, search, verify and export the chain."""
+"""Reading the audit log: search it, read the whole chain, verify it or an export of it."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable
 
-from .domain import (
+from ..domain import (
     AuditRecord,
     ChainVerifier,
     RecordQuery,
@@ -12,19 +12,8 @@ from .domain import (
     Verification,
     read_record,
 )
-from .domain.export import read_jsonl_line
-from .ports import AuditLog
-from .recording import ChainConflict, RecordEvent
-
-__all__ = [
-    "AuditLog",
-    "ChainConflict",
-    "RecordEvent",
-    "find_records",
-    "verify_export",
-    "verify_log",
-    "whole_chain",
-]
+from ..domain.export import read_jsonl_line
+from ..ports import AuditLog
 
 
 async def find_records(

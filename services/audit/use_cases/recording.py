@@ -9,8 +9,8 @@ from typing import Final
 
 import structlog
 
-from .domain import GENESIS, AuditRecord, ChainHead, ObservedEvent, next_record
-from .ports import AuditLog
+from ..domain import GENESIS, AuditRecord, ChainHead, ObservedEvent, next_record
+from ..ports import AuditLog
 
 MAX_APPEND_ATTEMPTS: Final = 20
 log = structlog.get_logger(__name__)
