@@ -3,7 +3,14 @@
 from tsunagu.localstack.errors import LocalStackError, StartupError, ToolMissingError
 from tsunagu.localstack.layout import StackLayout, default_home, default_layout, layout_for_tests
 from tsunagu.localstack.parts import KAFKA, STORE, kafka_part, launch, stop_part, store_part
-from tsunagu.localstack.processes import ProcessHandle, kill, stop
+from tsunagu.localstack.processes import (
+    ProcessHandle,
+    StopOutcome,
+    SurvivedStopError,
+    kill,
+    stop,
+    stop_all,
+)
 from tsunagu.localstack.services import (
     SERVICES,
     ServiceSpec,
@@ -24,6 +31,8 @@ __all__ = [
     "ServiceSpec",
     "StackLayout",
     "StartupError",
+    "StopOutcome",
+    "SurvivedStopError",
     "ToolMissingError",
     "default_home",
     "default_layout",
@@ -37,6 +46,7 @@ __all__ = [
     "start_service",
     "status",
     "stop",
+    "stop_all",
     "stop_part",
     "store_part",
     "up",

@@ -36,6 +36,7 @@ class StackLayout:
     kafka_port: int = 9092
     controller_port: int = 9093
     store_port: int = 27017
+    service_port_offset: int = 0  # added to each service's default port (8001-8004)
 
     @property
     def kafka_libs(self) -> Path:
