@@ -15,6 +15,7 @@ from pathlib import Path
 PROC = Path("/proc")
 START_BANNER = "===== tsunagu: starting"
 KILL_GRACE_SECONDS = 10.0
+REAP_WAIT_SECONDS = 5.0
 
 # Children started by this process, by pid: whoever stops one of them (even through a handle
 # rebuilt from a pid file) waits for it, so that no zombie is left behind.
@@ -150,9 +151,21 @@ def _wait_gone(handle: ProcessHandle, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while True:
         if _reap(handle) and not group_members(handle.pid):
+            _wait_reaped_by_its_parent(handle.pid)
             return True
         if time.monotonic() >= deadline:
             return False
+        time.sleep(0.05)
+
+
+def _wait_reaped_by_its_parent(pid: int) -> None:
+    """Give the parent of an exited process we did not start (init, mostly) time to reap it.
+
+    Reaping is the parent's duty; init does it within a few seconds here. Waiting lets ``down``
+    return with no zombie of the stack left in the process table.
+    """
+    deadline = time.monotonic() + REAP_WAIT_SECONDS
+    while (fields := _stat_fields(pid)) and fields[0] == "Z" and time.monotonic() < deadline:
         time.sleep(0.05)
 
 
