@@ -124,3 +124,21 @@ def test_the_published_probes_include_both_valid_and_invalid_proofs() -> None:
     probes = VECTORS["inclusion_probes"] + VECTORS["consistency_probes"]
     assert sum(p["valid"] for p in probes) >= 10
     assert sum(not p["valid"] for p in probes) >= 150
+
+
+def test_a_frontier_refuses_hashes_that_do_not_fit_its_size() -> None:
+    with pytest.raises(ValueError, match="subtree roots"):
+        Frontier(5, [ROOTS[4]])
+    with pytest.raises(ValueError, match="SHA-256"):
+        Frontier(1, [b"short"])
+
+
+def test_a_copied_frontier_grows_independently() -> None:
+    frontier = Frontier()
+    frontier.extend(leaf_hash(leaf) for leaf in LEAVES[:4])
+    copy = frontier.copy()
+    copy.append(leaf_hash(LEAVES[4]))
+    assert (frontier.size, frontier.root()) == (4, ROOTS[4])
+    assert (copy.size, copy.root()) == (5, ROOTS[5])
+    assert frontier.nodes() == [Node(2, 0)]
+    assert copy.nodes() == [Node(2, 0), Node(0, 4)]

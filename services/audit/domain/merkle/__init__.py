@@ -1,6 +1,6 @@
 """RFC 9162 Merkle tree of the audit log: hashing, a frontier kept while appending, proofs."""
 
-from .frontier import Frontier, tree_root
+from .frontier import Frontier, frontier_nodes, tree_root
 from .hashing import (
     EMPTY_ROOT,
     HASH_SIZE,
@@ -33,6 +33,7 @@ __all__ = [
     "Node",
     "consistency_proof",
     "consistency_proof_nodes",
+    "frontier_nodes",
     "inclusion_proof",
     "inclusion_proof_nodes",
     "leaf_hash",
