@@ -107,8 +107,11 @@ def open_checkpoint(
     cosigners: Iterable[NoteVerifier] = (),
     origin: str | None = None,
 ) -> OpenedCheckpoint:
-    """Verify a signed checkpoint: the log's own signature must hold, known cosignatures
-    must hold too, and the origin must be the expected one (by default the key's name)."""
+    """Verify a signed checkpoint and read it.
+
+    The log's own signature must hold, so must every known cosignature, and the origin must be
+    the expected one (by default the log key's name).
+    """
     verified = verify_note(message, [log_key, *cosigners])
     if not verified.signed_by(log_key):
         raise NoteRejected(f"the checkpoint is not signed by the log key {log_key.name}")

@@ -77,8 +77,11 @@ def sign_note(text: str, signers: Iterable[NoteSigner]) -> Note:
 
 
 def verify_note(message: str | bytes | Note, verifiers: Iterable[NoteVerifier]) -> VerifiedNote:
-    """Check a note against trusted keys: unknown signatures are ignored, a known one that
-    fails rejects the note, and at least one known signature must hold."""
+    """Check a note against trusted keys, by the C2SP rules.
+
+    Signatures from unknown keys are ignored, a known key's signature that fails rejects the
+    whole note, and at least one known signature must hold.
+    """
     note = message if isinstance(message, Note) else parse_note(message)
     known = {(v.name, v.key_id): v for v in verifiers}
     body = note.text.encode("utf-8")
