@@ -31,6 +31,11 @@ def _utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def _to_milliseconds(moment: datetime) -> datetime:
+    # The store keeps times to the millisecond; a record reads back exactly as it was made.
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
 class Credentials:
     """Registers clients with a secret or a public key, and revokes them."""
 
@@ -54,7 +59,7 @@ class Credentials:
             role=role,
             agency_id=agency_id,
             scopes=scopes,
-            created_at=self._clock(),
+            created_at=_to_milliseconds(self._clock()),
             secret_hash=None if secret is None else hash_secret(secret),
             public_jwk=public_jwk,
         )
@@ -67,9 +72,9 @@ class Credentials:
 
     async def revoke(self, client_id: str) -> None:
         """Revoke one client: it gets no more tokens. ClientNotFound if there is none."""
-        if not await self._clients.revoke(client_id, at=self._clock()):
+        if not await self._clients.revoke(client_id, at=_to_milliseconds(self._clock())):
             raise ClientNotFound(client_id)
 
     async def revoke_agency(self, agency_id: str) -> int:
         """Revoke every client of an agency, as when it is deactivated; how many."""
-        return await self._clients.revoke_agency(agency_id, at=self._clock())
+        return await self._clients.revoke_agency(agency_id, at=_to_milliseconds(self._clock()))
