@@ -51,7 +51,10 @@ class IssuerKeys:
 
     async def key_for(self, kid: str | None) -> Key | None:
         """The published key with id `kid` (or the only key when `kid` is None), or None."""
-        if self._keys is None or self._clock() - self._fetched_at >= self._max_age:
+        age = self._clock() - self._fetched_at
+        if self._keys is None and age < self._min_refresh:
+            raise IssuerUnavailable("the issuer's keys could not be fetched moments ago")
+        if self._keys is None or age >= self._max_age:
             await self._refresh(since=self._fetched_at)
         key = self._find(kid)
         if key is None and self._clock() - self._fetched_at >= self._min_refresh:

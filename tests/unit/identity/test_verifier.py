@@ -118,8 +118,18 @@ async def test_metadata_that_names_another_issuer_is_not_trusted(
     issuer: Issuer, agency_client: NewCredential
 ) -> None:
     token = await _forged(issuer, agency_client, iss="http://other.test")
+    verifier = issuer.verifier(issuer="http://other.test")
+    issuer.requests.clear()
     with pytest.raises(IssuerUnavailable, match="another issuer"):
-        await issuer.verifier(issuer="http://other.test").verify(token)
+        await verifier.verify(token)
+    assert len(issuer.requests) == 1
+    with pytest.raises(IssuerUnavailable, match="moments ago"):
+        await verifier.verify(token)
+    assert len(issuer.requests) == 1  # a failing issuer is not asked again at once
+    issuer.clock.advance(30)
+    with pytest.raises(IssuerUnavailable, match="another issuer"):
+        await verifier.verify(token)
+    assert len(issuer.requests) == 2
 
 
 async def test_a_token_with_a_bad_signature_is_refused(
