@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
@@ -19,6 +20,8 @@ from .verifier import InvalidToken, TokenVerifier
 log = structlog.get_logger(__name__)
 REALM = "tsunagu"
 VERIFIER_STATE = "token_verifier"
+# RFC 6750 §3: error_description holds only %x20-21 / %x23-5B / %x5D-7E.
+UNSAFE_IN_CHALLENGE = re.compile(r"[^\x20\x21\x23-\x5b\x5d-\x7e]")
 bearer_scheme = HTTPBearer(
     auto_error=False,
     scheme_name="BearerToken",
@@ -34,7 +37,7 @@ class Unauthenticated(Problem):
         super().__init__(401, detail, kind="invalid-token" if invalid_token else "unauthenticated")
         challenge = f'Bearer realm="{REALM}"'
         if invalid_token:
-            description = detail.replace("\\", "").replace('"', "'")
+            description = UNSAFE_IN_CHALLENGE.sub("?", detail)[:200]
             challenge += f', error="invalid_token", error_description="{description}"'
         self.challenge = challenge
 

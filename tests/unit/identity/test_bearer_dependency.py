@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import httpx
 from fastapi import Depends, FastAPI
 
@@ -62,6 +64,18 @@ async def test_an_invalid_token_gets_invalid_token(issuer: Issuer) -> None:
     challenge = response.headers["WWW-Authenticate"]
     assert challenge.startswith('Bearer realm="tsunagu", error="invalid_token"')
     assert response.json()["type"].endswith("/invalid-token")
+
+
+async def test_the_challenge_never_carries_what_the_token_smuggled_in(issuer: Issuer) -> None:
+    header = base64.urlsafe_b64encode(b'{"alg": "x\\r\\nSet-Cookie: a=\\"b"}').decode()
+    headers = {"Authorization": f"Bearer {header.rstrip('=')}.e30.c2ln"}
+    async with _service(issuer) as service:
+        response = await service.get("/v1/agencies/ag-kita/inbox", headers=headers)
+    assert response.status_code == 401
+    assert "set-cookie" not in response.headers
+    challenge = response.headers["WWW-Authenticate"]
+    assert "\r" not in challenge
+    assert challenge.count('"') == 6  # realm, error and error_description only
 
 
 async def test_an_agency_reaches_its_own_inbox_and_no_other(
