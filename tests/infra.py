@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
@@ -23,10 +22,11 @@ from tsunagu_ops.localstack import (
     kafka_part,
     launch,
     layout_for_tests,
-    stop,
+    stop_all,
     store_part,
     wipe,
 )
+from tsunagu_ops.localstack.ports import free_port
 from tsunagu_ops.localstack.probes import Probe, kafka_probe
 
 KAFKA_ENV = "TSUNAGU_TEST_KAFKA_BOOTSTRAP_SERVERS"
@@ -58,13 +58,6 @@ def docker_available() -> bool:
         return False
 
 
-def _free_port() -> int:
-    """Return a TCP port that is free right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _wait_for(probe: Probe, timeout: float, what: str) -> None:
     """Poll ``probe`` until it succeeds or ``timeout`` seconds have passed."""
     deadline = time.monotonic() + timeout
@@ -80,7 +73,7 @@ def kafka_container() -> Iterator[str]:
     from testcontainers.core.container import DockerContainer
     from testcontainers.core.docker_client import DockerClient
 
-    host, port = DockerClient().host(), _free_port()
+    host, port = DockerClient().host(), free_port()
     container = DockerContainer(KAFKA_IMAGE).with_bind_ports(9092, port)
     settings = {
         "NODE_ID": "1",
@@ -130,8 +123,7 @@ def local_stack(*, kafka: bool, store: bool) -> Iterator[tuple[str, str]]:
     try:
         handles = launch(layout, parts, console)
         yield layout.kafka_bootstrap_servers, layout.mongo_url
-        for handle in reversed(handles):
-            stop(handle, 30.0 if handle.name == KAFKA else 10.0)
+        stop_all(list(reversed(handles)), {KAFKA: 30.0})
     finally:
         down(layout, console)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -14,7 +13,8 @@ import pytest
 from tests.e2e.webhook_receiver import WebhookReceiver
 from tests.infra import Endpoints
 from tests.integration.kafka_positions import end_offsets
-from tsunagu_ops.localstack.processes import ProcessHandle, handle_alive, stop
+from tsunagu_ops.localstack.ports import free_port
+from tsunagu_ops.localstack.processes import ProcessHandle, StopOutcome, handle_alive, stop_all
 from tsunagu_ops.localstack.services import (
     SERVICES,
     service_env,
@@ -22,6 +22,9 @@ from tsunagu_ops.localstack.services import (
     wait_service_ready,
 )
 from tsunagu_schemas.topics import EVENT_TOPICS
+
+# Each service's shutdown steps are bounded (10 s each): SIGTERM must end it within this.
+STOP_TIMEOUT = 45.0
 
 
 @dataclass(frozen=True)
@@ -33,12 +36,6 @@ class System:
     run_id: str
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def system(endpoints: Endpoints, tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
     """Start directory, referrals, notifications and audit as processes; stop them after."""
@@ -48,7 +45,7 @@ def system(endpoints: Endpoints, tmp_path_factory: pytest.TempPathFactory) -> It
     urls: dict[str, str] = {}
     try:
         for spec in SERVICES:
-            port = _free_port()
+            port = free_port()
             env = service_env(
                 spec.name,
                 kafka_bootstrap_servers=endpoints.kafka_bootstrap_servers,
@@ -72,15 +69,18 @@ def system(endpoints: Endpoints, tmp_path_factory: pytest.TempPathFactory) -> It
             wait_service_ready(handle, urls[handle.name], timeout=90)
         yield System(urls=urls, endpoints=endpoints, run_id=run_id)
     finally:
-        for handle in reversed(handles):
-            stop(handle)
+        # SIGTERM, then SIGKILL after the bound: stop_all raises naming any that outlived both.
+        outcomes = stop_all(list(reversed(handles)), {}, default=STOP_TIMEOUT)
         assert not [h.name for h in handles if handle_alive(h)], "a service survived its stop"
+        assert set(outcomes.values()) <= {StopOutcome.TERMINATED}, (
+            f"not stopped by SIGTERM: {outcomes}"
+        )
 
 
 @pytest.fixture
 async def webhook_receiver() -> AsyncIterator[WebhookReceiver]:
     """A local HTTP endpoint that records every webhook delivered to it."""
-    receiver = WebhookReceiver(port=_free_port())
+    receiver = WebhookReceiver(port=free_port())
     await receiver.start()
     try:
         yield receiver

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,22 +19,17 @@ from tsunagu_ops.localstack import (
     kafka_part,
     kill,
     launch,
-    stop,
+    stop_all,
     store_part,
 )
 from tsunagu_ops.localstack.parts import Part
+from tsunagu_ops.localstack.ports import free_port
 from tsunagu_ops.localstack.processes import ProcessHandle, handle_alive
 from tsunagu_ops.localstack.services import SERVICES, service_env, start_service, wait_service_ready
 
 KAFKA_PORT, CONTROLLER_PORT, STORE_PORT = 29192, 29193, 27118
 # Quick retries and relay polls, so that recovery after a fault is measured in seconds.
 FAST_RECOVERY = {"CONSUMER_BACKOFF_SECONDS": "0.1", "RELAY_POLL_SECONDS": "0.2"}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -72,7 +66,7 @@ class FaultStack:
     def start_service(self, name: str, *, wait: bool = True) -> None:
         """Start (or restart, on the same port, database and group) one service."""
         if name not in self.envs:
-            port = _free_port()
+            port = free_port()
             spec = next(s for s in SERVICES if s.name == name)
             env = service_env(
                 name,
@@ -112,10 +106,10 @@ class FaultStack:
         await asyncio.to_thread(self.restart, name)
 
     def stop_all(self) -> None:
-        """Stop the services, then Kafka and the store."""
-        for handle in [*self.services.values(), *reversed(self.infrastructure.values())]:
-            stop(handle, 30.0 if handle.name == KAFKA else 10.0)
-        alive = [h.name for h in [*self.services.values()] if handle_alive(h)]
+        """Stop the services, then Kafka and the store; fail naming any that survived."""
+        handles = [*self.services.values(), *reversed(self.infrastructure.values())]
+        stop_all(handles, {KAFKA: 30.0}, default=20.0)
+        alive = [h.name for h in handles if handle_alive(h)]
         assert not alive, f"survived their stop: {alive}"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -15,8 +16,14 @@ from aiokafka.structs import ConsumerRecord
 Records = list[ConsumerRecord[Any, Any]]
 
 
-async def partitions_of(bootstrap: str, topics: Iterable[str]) -> list[TopicPartition]:
-    """Every partition of `topics`, creating those that do not exist yet."""
+async def partitions_of(
+    bootstrap: str, topics: Iterable[str], *, timeout: float = 30.0
+) -> list[TopicPartition]:
+    """Every partition of `topics`, creating those that do not exist yet.
+
+    A topic just created is described without partitions (or with an error) until its
+    metadata has reached the broker answering: wait until every topic shows its partitions.
+    """
     wanted = list(topics)
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
@@ -26,7 +33,15 @@ async def partitions_of(bootstrap: str, topics: Iterable[str]) -> list[TopicPart
             new = [NewTopic(t, num_partitions=3, replication_factor=1) for t in missing]
             with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(new)
-        described = await admin.describe_topics(wanted)
+        deadline = time.monotonic() + timeout
+        while True:
+            described = await admin.describe_topics(wanted)
+            pending = [t["topic"] for t in described if t["error_code"] or not t["partitions"]]
+            if not pending:
+                break
+            if time.monotonic() >= deadline:
+                raise AssertionError(f"topics without partitions after {timeout}s: {pending}")
+            await asyncio.sleep(0.1)
     finally:
         await admin.close()
     return [

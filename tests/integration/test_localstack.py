@@ -18,11 +18,22 @@ from tests.infra import Endpoints, provide_endpoints
 from tsunagu_ops.localstack import LocalStackError, StackLayout, StartupError, launch, stop
 from tsunagu_ops.localstack.parts import Part, stop_part
 from tsunagu_ops.localstack.pidfiles import PidRecord, live_record, pid_path, write_record
+from tsunagu_ops.localstack.ports import free_port, port_bindable
 from tsunagu_ops.localstack.probes import wait_ready
-from tsunagu_ops.localstack.processes import ProcessHandle, group_members, handle_alive, spawn
+from tsunagu_ops.localstack.processes import (
+    ProcessHandle,
+    StopOutcome,
+    group_members,
+    handle_alive,
+    log_tail,
+    spawn,
+)
 
 SLEEPER = "import time; time.sleep(60)"
-TERM_IGNORER = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(60)"
+TERM_IGNORER = (
+    "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+    "print('ignoring SIGTERM', flush=True); time.sleep(60)"
+)
 
 
 async def test_kafka_accepts_a_round_trip(endpoints: Endpoints) -> None:
@@ -81,7 +92,7 @@ def test_stop_ends_the_whole_process_group(tmp_path: Path) -> None:
     command, log = _python(tmp_path, script + SLEEPER, marker)
     handle = spawn("group", command, log_path=log, marker=marker)
     wait_ready(handle, lambda: len(group_members(handle.pid)) == 2, timeout=30, what="group")
-    stop(handle, timeout=10)
+    assert stop(handle, timeout=10) is StopOutcome.TERMINATED
     assert group_members(handle.pid) == []
 
 
@@ -90,9 +101,30 @@ def test_stop_escalates_to_sigkill(tmp_path: Path) -> None:
     marker = f"stubborn-{uuid.uuid4().hex}"
     command, log = _python(tmp_path, TERM_IGNORER, marker)
     handle = spawn("stubborn", command, log_path=log, marker=marker)
-    stop(handle, timeout=0.5)
+    wait_ready(handle, lambda: "ignoring SIGTERM" in log_tail(log), timeout=30, what="stubborn")
+    assert stop(handle, timeout=0.5) is StopOutcome.KILLED
     assert not handle_alive(handle)
     assert group_members(handle.pid) == []
+
+
+def test_stopping_a_child_through_its_pid_file_reaps_it(tmp_path: Path) -> None:
+    """A part stopped by its pid file, as `down` does, leaves no zombie behind here."""
+    marker = f"reaped-{uuid.uuid4().hex}"
+    command, log = _python(tmp_path, SLEEPER, marker)
+    handle = spawn("reaped", command, log_path=log, marker=marker)
+    layout = StackLayout(home=tmp_path, root=tmp_path)
+    write_record(layout.run, PidRecord("reaped", handle.pid, marker, "-", str(log)))
+    assert stop_part(layout, "reaped") is True
+    assert not (Path("/proc") / str(handle.pid)).exists(), "the stopped child is a zombie"
+
+
+def test_free_ports_are_bindable_distinct_and_never_ephemeral() -> None:
+    """Ports handed to servers cannot be taken meanwhile by an outgoing connection."""
+    low, high = (int(n) for n in Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+    ports = [free_port() for _ in range(20)]
+    assert len(set(ports)) == len(ports)
+    assert [p for p in ports if low <= p <= high] == []
+    assert all(port_bindable("127.0.0.1", p) for p in ports)
 
 
 def test_wait_ready_reports_an_early_exit_with_the_log(tmp_path: Path) -> None:

@@ -7,7 +7,6 @@ demo's audit log nor the other services see it; everything is deleted afterwards
 from __future__ import annotations
 
 import asyncio
-import socket
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from pymongo import AsyncMongoClient
 
 from services.audit import RECORDS_COLLECTION
 from tsunagu_ops.bench.machine import peak_rss_mb
+from tsunagu_ops.localstack.ports import free_port
 from tsunagu_ops.localstack.processes import stop
 from tsunagu_ops.localstack.services import service_env, start_service, wait_service_ready
 from tsunagu_schemas.topics import EVENT_TOPICS
@@ -35,12 +35,6 @@ class CatchUp:
     peak_rss_mb: float | None
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 async def committed_total(admin: AIOKafkaAdminClient, group: str, topic: str) -> int:
     """Sum of the group's committed offsets over `topic` (its records handled so far)."""
     offsets = await admin.list_consumer_group_offsets(group)
@@ -56,7 +50,7 @@ async def run_catch_up(
         "audit",
         kafka_bootstrap_servers=bootstrap,
         mongo_url=mongo_url,
-        port=_free_port(),
+        port=free_port(),
         database=database,
     )
     env |= {

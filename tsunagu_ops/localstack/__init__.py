@@ -8,7 +8,14 @@ from tsunagu_ops.localstack.layout import (
     layout_for_tests,
 )
 from tsunagu_ops.localstack.parts import KAFKA, STORE, kafka_part, launch, stop_part, store_part
-from tsunagu_ops.localstack.processes import ProcessHandle, kill, stop
+from tsunagu_ops.localstack.processes import (
+    ProcessHandle,
+    StopOutcome,
+    SurvivedStopError,
+    kill,
+    stop,
+    stop_all,
+)
 from tsunagu_ops.localstack.services import (
     SERVICES,
     ServiceSpec,
@@ -29,6 +36,8 @@ __all__ = [
     "ServiceSpec",
     "StackLayout",
     "StartupError",
+    "StopOutcome",
+    "SurvivedStopError",
     "ToolMissingError",
     "default_home",
     "default_layout",
@@ -42,6 +51,7 @@ __all__ = [
     "start_service",
     "status",
     "stop",
+    "stop_all",
     "stop_part",
     "store_part",
     "up",

@@ -39,6 +39,7 @@ class StackLayout:
     store_port: int = 27017
     service_settings: Mapping[str, str] = field(default_factory=dict)
     """Environment variables every service of this instance starts with (ours win on clash)."""
+    service_port_offset: int = 0  # added to each service's default port (8001-8004)
 
     @property
     def kafka_libs(self) -> Path:

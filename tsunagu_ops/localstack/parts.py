@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from rich.console import Console
@@ -13,13 +14,16 @@ from tsunagu_ops.localstack.kafka import kafka_command, prepare_kafka
 from tsunagu_ops.localstack.kafka_config import server_properties_path
 from tsunagu_ops.localstack.layout import HOST, StackLayout
 from tsunagu_ops.localstack.pidfiles import PidRecord, live_record, remove_record, write_record
+from tsunagu_ops.localstack.ports import port_bindable
 from tsunagu_ops.localstack.probes import Probe, http_probe, kafka_probe, store_probe, wait_ready
-from tsunagu_ops.localstack.processes import ProcessHandle, port_in_use, spawn, stop
+from tsunagu_ops.localstack.processes import ProcessHandle, spawn, stop
 from tsunagu_ops.localstack.services import service_env, service_spec, start_service
 
 KAFKA = "kafka"
 STORE = "store"
 STOP_TIMEOUTS = {KAFKA: 30.0}
+DEFAULT_STOP_TIMEOUT = 20.0  # a service's bounded shutdown steps fit in it
+PORT_RELEASE_TIMEOUT = 10.0
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,12 @@ class Part:
     probe: Probe
     start: Callable[[], ProcessHandle]
     timeout: float
+    other_ports: tuple[int, ...] = ()
+
+    @property
+    def ports(self) -> tuple[int, ...]:
+        """Every port the part listens on."""
+        return (self.port, *self.other_ports)
 
 
 def kafka_part(layout: StackLayout, console: Console) -> Part:
@@ -44,7 +54,8 @@ def kafka_part(layout: StackLayout, console: Console) -> Part:
         return spawn(KAFKA, kafka_command(layout), log_path=log, marker=marker)
 
     address = layout.kafka_bootstrap_servers
-    return Part(KAFKA, layout.kafka_port, address, kafka_probe(address), start, timeout=120.0)
+    probe = kafka_probe(address)
+    return Part(KAFKA, layout.kafka_port, address, probe, start, 120.0, (layout.controller_port,))
 
 
 def store_part(layout: StackLayout, console: Console) -> Part:
@@ -64,27 +75,33 @@ def store_part(layout: StackLayout, console: Console) -> Part:
 def service_part(layout: StackLayout, name: str) -> Part:
     """Return the part running service ``name`` on its default port."""
     spec = service_spec(name)
+    port = spec.port + layout.service_port_offset
     env = {
         **layout.service_settings,
         **service_env(
-            name, kafka_bootstrap_servers=layout.kafka_bootstrap_servers, mongo_url=layout.mongo_url
+            name,
+            kafka_bootstrap_servers=layout.kafka_bootstrap_servers,
+            mongo_url=layout.mongo_url,
+            port=port,
         ),
     }
 
     def start() -> ProcessHandle:
         return start_service(name, env, layout.log_file(name))
 
-    base_url = spec.base_url()
+    base_url = spec.base_url(port)
     probe = http_probe(f"{base_url}/readyz")
-    return Part(name, spec.port, base_url, probe, start, timeout=90.0)
+    return Part(name, port, base_url, probe, start, timeout=90.0)
 
 
 def check_ports(layout: StackLayout, parts: Sequence[Part]) -> None:
     """Fail, naming them all, if ports of parts not running yet are taken by other programs."""
     busy = [
-        f"{part.port} ({part.name})"
+        f"{port} ({part.name})"
         for part in parts
-        if live_record(layout.run, part.name) is None and port_in_use(HOST, part.port)
+        if live_record(layout.run, part.name) is None
+        for port in part.ports
+        if not port_bindable(HOST, port)
     ]
     if busy:
         raise LocalStackError(f"ports used by programs not started here: {', '.join(busy)}")
@@ -95,10 +112,11 @@ def _begin(layout: StackLayout, part: Part) -> tuple[ProcessHandle, bool]:
     record = live_record(layout.run, part.name)
     if record is not None:
         return record.handle(), False
-    if port_in_use(HOST, part.port):
-        raise LocalStackError(
-            f"port {part.port} for {part.name} is already used by a program not started here"
-        )
+    for port in part.ports:
+        if not port_bindable(HOST, port):
+            raise LocalStackError(
+                f"port {port} for {part.name} is already used by a program not started here"
+            )
     handle = part.start()
     record = PidRecord(part.name, handle.pid, handle.marker, part.address, str(handle.log_path))
     write_record(layout.run, record)
@@ -111,7 +129,7 @@ def _finish(layout: StackLayout, part: Part, handle: ProcessHandle, console: Con
         with console.status(f"Waiting for {part.name} at {part.address}…"):
             wait_ready(handle, part.probe, timeout=part.timeout, what=part.name)
     except BaseException:
-        stop(handle, STOP_TIMEOUTS.get(part.name, 10.0))
+        stop(handle, STOP_TIMEOUTS.get(part.name, DEFAULT_STOP_TIMEOUT))
         remove_record(layout.run, part.name)
         raise
 
@@ -135,9 +153,23 @@ def launch(layout: StackLayout, parts: Sequence[Part], console: Console) -> list
 
 
 def stop_part(layout: StackLayout, name: str) -> bool:
-    """Stop the recorded process of part ``name``; tell whether one was running."""
+    """Stop (and reap) the recorded process of part ``name``; tell whether one was running."""
     record = live_record(layout.run, name)
     if record is not None:
-        stop(record.handle(), STOP_TIMEOUTS.get(name, 10.0))
+        stop(record.handle(), STOP_TIMEOUTS.get(name, DEFAULT_STOP_TIMEOUT))
     remove_record(layout.run, name)
     return record is not None
+
+
+def wait_ports_released(ports: Iterable[int], timeout: float = PORT_RELEASE_TIMEOUT) -> None:
+    """Wait until a server could listen on each of ``ports`` again; fail naming those taken."""
+    deadline = time.monotonic() + timeout
+    taken = [port for port in ports if not port_bindable(HOST, port)]
+    while taken and time.monotonic() < deadline:
+        time.sleep(0.1)
+        taken = [port for port in taken if not port_bindable(HOST, port)]
+    if taken:
+        listed = ", ".join(str(port) for port in taken)
+        raise LocalStackError(
+            f"ports still taken {timeout:.0f} s after their parts stopped: {listed}"
+        )

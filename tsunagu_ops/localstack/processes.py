@@ -5,15 +5,33 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 
 PROC = Path("/proc")
 START_BANNER = "===== tsunagu: starting"
+KILL_GRACE_SECONDS = 10.0
+REAP_WAIT_SECONDS = 5.0
+
+# Children started by this process, by pid: whoever stops one of them (even through a handle
+# rebuilt from a pid file) waits for it, so that no zombie is left behind.
+_children: dict[int, subprocess.Popen[bytes]] = {}
+
+
+class StopOutcome(Enum):
+    """How a stopped process ended."""
+
+    NOT_RUNNING = "not running"
+    TERMINATED = "terminated"  # exited after SIGTERM
+    KILLED = "killed"  # ignored SIGTERM past the timeout; SIGKILL ended it
+
+
+class SurvivedStopError(RuntimeError):
+    """A process group was still alive after SIGKILL and the grace period."""
 
 
 @dataclass
@@ -50,6 +68,7 @@ def spawn(
             env=dict(env) if env is not None else None,
             start_new_session=True,
         )
+    _children[popen.pid] = popen
     return ProcessHandle(name=name, pid=popen.pid, marker=marker, log_path=log_path, popen=popen)
 
 
@@ -111,35 +130,90 @@ def _signal_group(pgid: int, sig: signal.Signals) -> None:
         os.killpg(pgid, sig)
 
 
-def _wait_group_gone(handle: ProcessHandle, timeout: float) -> bool:
-    """Wait until no live process is left in the group of ``handle``."""
+def _child_of_ours(handle: ProcessHandle) -> subprocess.Popen[bytes] | None:
+    """Return the ``Popen`` of ``handle`` if this process started it (and so must reap it)."""
+    return handle.popen if handle.popen is not None else _children.get(handle.pid)
+
+
+def _reap(handle: ProcessHandle) -> bool:
+    """Collect the exit status of ``handle`` if it is our child; tell whether it has exited."""
+    child = _child_of_ours(handle)
+    if child is None:
+        return not is_alive(handle.pid, handle.marker)
+    if child.poll() is None:
+        return False
+    _children.pop(child.pid, None)
+    return True
+
+
+def _wait_gone(handle: ProcessHandle, timeout: float) -> bool:
+    """Wait until the leader of ``handle`` has exited (and is reaped) and its group is empty."""
     deadline = time.monotonic() + timeout
     while True:
-        if handle.popen is not None:
-            handle.popen.poll()
-        if not group_members(handle.pid):
+        if _reap(handle) and not group_members(handle.pid):
+            _wait_reaped_by_its_parent(handle.pid)
             return True
         if time.monotonic() >= deadline:
             return False
-        time.sleep(0.1)
+        time.sleep(0.05)
 
 
-def stop(handle: ProcessHandle, timeout: float = 15.0) -> None:
-    """Stop the process group of ``handle``: SIGTERM, then SIGKILL after ``timeout`` seconds."""
-    if handle.popen is None and not is_alive(handle.pid, handle.marker):
-        return
+def _wait_reaped_by_its_parent(pid: int) -> None:
+    """Give the parent of an exited process we did not start (init, mostly) time to reap it.
+
+    Reaping is the parent's duty; init does it within a few seconds here. Waiting lets ``down``
+    return with no zombie of the stack left in the process table.
+    """
+    deadline = time.monotonic() + REAP_WAIT_SECONDS
+    while (fields := _stat_fields(pid)) and fields[0] == "Z" and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def stop(
+    handle: ProcessHandle, timeout: float = 15.0, *, kill_grace: float = KILL_GRACE_SECONDS
+) -> StopOutcome:
+    """Stop the process group of ``handle`` and reap it; say how it ended.
+
+    SIGTERM first; after ``timeout`` seconds SIGKILL, then at most ``kill_grace`` more seconds
+    for the kernel to end the group. Returns only once the leader is reaped (when it is our
+    child) and no process of its group is left; raises ``SurvivedStopError`` otherwise.
+    """
+    if _child_of_ours(handle) is None and not is_alive(handle.pid, handle.marker):
+        return StopOutcome.NOT_RUNNING
+    if _reap(handle) and not group_members(handle.pid):
+        return StopOutcome.NOT_RUNNING
     _signal_group(handle.pid, signal.SIGTERM)
-    if _wait_group_gone(handle, timeout):
-        return
+    if _wait_gone(handle, timeout):
+        return StopOutcome.TERMINATED
     _signal_group(handle.pid, signal.SIGKILL)
-    _wait_group_gone(handle, 5.0)
+    if _wait_gone(handle, kill_grace):
+        return StopOutcome.KILLED
+    raise SurvivedStopError(
+        f"{handle.name} (pid {handle.pid}) still runs {kill_grace:.0f} s after SIGKILL"
+    )
 
 
-def kill(handle: ProcessHandle, timeout: float = 10.0) -> None:
+def kill(handle: ProcessHandle, timeout: float = KILL_GRACE_SECONDS) -> None:
     """Kill the process group of ``handle`` at once (SIGKILL), as a crash would, and reap it."""
     _signal_group(handle.pid, signal.SIGKILL)
-    if not _wait_group_gone(handle, timeout):
-        raise TimeoutError(f"{handle.name} (pid {handle.pid}) survived SIGKILL")
+    if not _wait_gone(handle, timeout):
+        raise SurvivedStopError(f"{handle.name} (pid {handle.pid}) survived SIGKILL")
+
+
+def stop_all(
+    handles: Sequence[ProcessHandle], timeouts: Mapping[str, float], default: float = 15.0
+) -> dict[str, StopOutcome]:
+    """Stop every handle in order, even when one survives; raise naming all survivors."""
+    outcomes: dict[str, StopOutcome] = {}
+    survivors: list[str] = []
+    for handle in handles:
+        try:
+            outcomes[handle.name] = stop(handle, timeouts.get(handle.name, default))
+        except SurvivedStopError as error:
+            survivors.append(str(error))
+    if survivors:
+        raise SurvivedStopError("; ".join(survivors))
+    return outcomes
 
 
 def log_tail(path: Path, lines: int = 25) -> str:
@@ -154,10 +228,3 @@ def log_tail(path: Path, lines: int = 25) -> str:
     if START_BANNER in data:
         data = data.rsplit(START_BANNER, 1)[1].partition("\n")[2]
     return "\n".join(data.splitlines()[-lines:])
-
-
-def port_in_use(host: str, port: int) -> bool:
-    """Tell whether something accepts TCP connections on ``host:port``."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.settimeout(0.5)
-        return sock.connect_ex((host, port)) == 0

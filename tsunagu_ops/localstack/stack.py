@@ -18,6 +18,7 @@ from tsunagu_ops.localstack.parts import (
     service_part,
     stop_part,
     store_part,
+    wait_ports_released,
 )
 from tsunagu_ops.localstack.pidfiles import live_record, recorded_names
 from tsunagu_ops.localstack.processes import ProcessHandle
@@ -66,12 +67,18 @@ def shutdown_order(layout: StackLayout) -> list[str]:
 
 
 def down(layout: StackLayout, console: Console) -> list[str]:
-    """Stop every recorded process, services first; return the names that were running."""
+    """Stop every recorded process, services first; return the names that were running.
+
+    Returns once each stopped process is gone (and reaped, when this process started it) and
+    the ports it listened on can be bound again, so that ``up`` may follow at once.
+    """
+    ports = {part.name: part.ports for part in all_parts(layout, console)}
     stopped = []
     for name in shutdown_order(layout):
         with console.status(f"Stopping {name}…"):
             if stop_part(layout, name):
                 stopped.append(name)
+    wait_ports_released(port for name in stopped for port in ports.get(name, ()))
     return stopped
 
 

@@ -8,7 +8,6 @@ depends on the history other tests left there.
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from aiokafka import TopicPartition
 from services.notifications.settings import NotificationsSettings
 from tests.integration.harness import ServiceEnv, eventually
 from tests.integration.kafka_positions import Records, end_offsets, read_from
+from tsunagu_ops.localstack.ports import free_port
 from tsunagu_schemas.topics import (
     DIRECTORY_EVENTS,
     NOTIFICATION_EVENTS,
@@ -76,17 +76,11 @@ class WebhookReceiver:
         await send({"type": "http.response.body", "body": b""})
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 async def webhook_receiver() -> AsyncIterator[WebhookReceiver]:
     """A receiver served on 127.0.0.1 for the length of one test."""
     receiver = WebhookReceiver()
-    port = _free_port()
+    port = free_port()
     receiver.base_url = f"http://127.0.0.1:{port}"
     config = uvicorn.Config(
         receiver, host="127.0.0.1", port=port, lifespan="off", log_level="warning"

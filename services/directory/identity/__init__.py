@@ -1,0 +1,1 @@
+"""The built-in issuer: client credentials, signing keys and short-lived access tokens."""

@@ -1,0 +1,1 @@
+"""The issuer's adapters: key files, the Mongo stores and the HTTP endpoints."""
