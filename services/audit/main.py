@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from services.audit.adapters.api import PROBLEMS, router
+from services.audit.adapters.api import router
 from services.audit.adapters.mongo import COLLECTION, MongoAuditLog
+from services.audit.adapters.problems import PROBLEMS
 from services.audit.adapters.subscribers import subscribe_to_events
 from services.audit.ports import Ports
 from services.audit.settings import AuditSettings

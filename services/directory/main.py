@@ -16,8 +16,8 @@ from tsunagu.web import store_and_kafka
 
 from .adapters.api import agencies, taxonomy
 from .adapters.exchange_api import hsds
-from .adapters.http_errors import PROBLEMS
 from .adapters.mongo import SERVICE, MongoAgencyRepository
+from .adapters.problems import PROBLEMS
 from .adapters.taxonomy_files import load_taxonomy
 from .ports import Ports
 from .settings import DirectorySettings

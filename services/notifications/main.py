@@ -9,11 +9,12 @@ import httpx
 from fastapi import FastAPI
 
 from services.notifications.adapters.agency_store import MongoAgencyContacts
-from services.notifications.adapters.api import PROBLEMS, router
+from services.notifications.adapters.api import router
 from services.notifications.adapters.channels import AgencyTopicChannel, MailSpool, WebhookChannel
 from services.notifications.adapters.delivery_store import MongoDeliveryQueue
 from services.notifications.adapters.delivery_worker import DeliveryWorker
 from services.notifications.adapters.inbox_store import MongoInbox
+from services.notifications.adapters.problems import PROBLEMS
 from services.notifications.adapters.subscribers import subscribe_to_events
 from services.notifications.domain import RetryPolicy
 from services.notifications.ports import Ports

@@ -11,11 +11,11 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
-from services.audit.domain import AuditRecord, RecordQuery, UnreadableRecord
+from services.audit.domain import AuditRecord, RecordQuery
 from services.audit.domain.export import csv_header, csv_line, jsonl_line
 from services.audit.ports import Ports
 from services.audit.use_cases import AuditLog, find_records, verify_log, whole_chain
-from tsunagu.web import Problem, ProblemMap, ports_of, problem_responses
+from tsunagu.web import ports_of, problem_responses
 
 MAX_PAGE = 1000
 PortsDep = Annotated[Ports, Depends(ports_of)]
@@ -114,10 +114,3 @@ async def _export_lines(
         yield csv_header()
     async for record in whole_chain(audit_log, batch_size=batch_size):
         yield csv_line(record) if format is ExportFormat.CSV else jsonl_line(record)
-
-
-def _corrupt(exc: UnreadableRecord) -> Problem:
-    return Problem(500, str(exc), kind="corrupt-record")
-
-
-PROBLEMS: ProblemMap = {UnreadableRecord: _corrupt}

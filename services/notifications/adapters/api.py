@@ -9,14 +9,13 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from services.notifications.domain import InboxEntry
-from services.notifications.ports import InvalidCursor, Ports
+from services.notifications.ports import Ports
 from services.notifications.use_cases import (
-    NotificationNotFound,
     mark_read,
     read_inbox,
     webhook_secret,
 )
-from tsunagu.web import ActingAgency, Problem, ProblemMap, ports_of, problem_responses
+from tsunagu.web import ActingAgency, Problem, ports_of, problem_responses
 
 PortsDep = Annotated[Ports, Depends(ports_of)]
 router = APIRouter(prefix="/v1/agencies/{agency_id}", tags=["notifications"])
@@ -110,19 +109,3 @@ async def post_webhook_secret(
     """Give the agency the secret with which to check `X-Tsunagu-Signature` on webhooks."""
     _only_itself(acting, agency_id)
     return WebhookSecret(secret=webhook_secret(ports, agency_id=agency_id))
-
-
-def _invalid_cursor(exc: InvalidCursor) -> Problem:
-    return Problem(
-        422,
-        "invalid request: query.cursor",
-        kind="validation-error",
-        errors=[{"field": "query.cursor", "message": "unknown cursor", "type": "value"}],
-    )
-
-
-def _not_found(exc: NotificationNotFound) -> Problem:
-    return Problem(404, f"no notification {exc} in this inbox")
-
-
-PROBLEMS: ProblemMap = {InvalidCursor: _invalid_cursor, NotificationNotFound: _not_found}

@@ -1,0 +1,23 @@
+"""How the notifications API answers the use cases' refusals: problem+json."""
+
+from __future__ import annotations
+
+from services.notifications.ports import InvalidCursor
+from services.notifications.use_cases import NotificationNotFound
+from tsunagu.web import Problem, ProblemMap
+
+
+def _invalid_cursor(exc: InvalidCursor) -> Problem:
+    return Problem(
+        422,
+        "invalid request: query.cursor",
+        kind="validation-error",
+        errors=[{"field": "query.cursor", "message": "unknown cursor", "type": "value"}],
+    )
+
+
+def _not_found(exc: NotificationNotFound) -> Problem:
+    return Problem(404, f"no notification {exc} in this inbox")
+
+
+PROBLEMS: ProblemMap = {InvalidCursor: _invalid_cursor, NotificationNotFound: _not_found}
