@@ -11,7 +11,7 @@ from typing import Final
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from .ed25519 import SIGNATURE_SIZE, Ed25519NoteVerifier, raw_public_key
+from .ed25519 import SIGNATURE_SIZE, Ed25519NoteVerifier, SigningKey, raw_public_key
 from .format import Note, NoteSignature, key_id
 
 COSIGNATURE_V1: Final = 0x04
@@ -69,26 +69,12 @@ class CosignatureVerifier:
         return self._ed25519.verify(message, signature[TIMESTAMP_SIZE:])
 
 
-class Cosigner:
+class Cosigner(SigningKey[CosignatureVerifier]):
     """A witness's Ed25519 private key, cosigning checkpoints it has checked."""
 
     def __init__(self, name: str, private_key: Ed25519PrivateKey) -> None:
-        self._private_key = private_key
-        self._verifier = CosignatureVerifier(name, raw_public_key(private_key.public_key()))
-
-    @property
-    def name(self) -> str:
-        """The witness's key name."""
-        return self._verifier.name
-
-    @property
-    def key_id(self) -> bytes:
-        """The cosignature key ID (type 0x04)."""
-        return self._verifier.key_id
-
-    def verifier(self) -> CosignatureVerifier:
-        """The matching verifier, to publish as a verifier key."""
-        return self._verifier
+        public_key = raw_public_key(private_key.public_key())
+        super().__init__(private_key, CosignatureVerifier(name, public_key))
 
     def cosign(self, note: Note, timestamp: int) -> Note:
         """The note with this witness's cosignature, made at `timestamp`, added."""

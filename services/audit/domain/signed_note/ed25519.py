@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, Generic, Protocol, TypeVar
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -13,6 +13,19 @@ from .format import key_id
 ED25519: Final = 0x01
 PUBLIC_KEY_SIZE: Final = 32
 SIGNATURE_SIZE: Final = 64
+
+
+class NamedVerifier(Protocol):
+    """What a signing key needs of its verifier: the name and key ID it signs under."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def key_id(self) -> bytes: ...
+
+
+VerifierT = TypeVar("VerifierT", bound=NamedVerifier)
 
 
 def raw_public_key(public_key: Ed25519PublicKey) -> bytes:
@@ -59,12 +72,12 @@ class Ed25519NoteVerifier:
         return True
 
 
-class Ed25519NoteSigner:
-    """An Ed25519 private key that signs note texts under a key name."""
+class SigningKey(Generic[VerifierT]):
+    """A private key, and the verifier that publishes its public half under a key name."""
 
-    def __init__(self, name: str, private_key: Ed25519PrivateKey) -> None:
+    def __init__(self, private_key: Ed25519PrivateKey, verifier: VerifierT) -> None:
         self._private_key = private_key
-        self._verifier = Ed25519NoteVerifier(name, raw_public_key(private_key.public_key()))
+        self._verifier = verifier
 
     @property
     def name(self) -> str:
@@ -76,10 +89,18 @@ class Ed25519NoteSigner:
         """The key ID written before the signature."""
         return self._verifier.key_id
 
+    def verifier(self) -> VerifierT:
+        """The matching verifier, to publish as a verifier key."""
+        return self._verifier
+
+
+class Ed25519NoteSigner(SigningKey[Ed25519NoteVerifier]):
+    """An Ed25519 private key that signs note texts under a key name."""
+
+    def __init__(self, name: str, private_key: Ed25519PrivateKey) -> None:
+        public_key = raw_public_key(private_key.public_key())
+        super().__init__(private_key, Ed25519NoteVerifier(name, public_key))
+
     def sign(self, text: bytes) -> bytes:
         """The Ed25519 signature of a note text."""
         return self._private_key.sign(text)
-
-    def verifier(self) -> Ed25519NoteVerifier:
-        """The matching verifier, to publish as a verifier key."""
-        return self._verifier
