@@ -46,6 +46,8 @@ async def read_or_park(
 ) -> ReceivedEvent | None:
     """Validate a record as one of our events on `topic`; park it and return None if poison."""
     try:
+        if parked.undecodable:
+            raise PoisonEvent(f"headers not UTF-8: {', '.join(parked.undecodable)}")
         return parse_event(
             headers=parked.headers,
             body=parked.body,
@@ -55,7 +57,7 @@ async def read_or_park(
         )
     except PoisonEvent as exc:
         log.warning("event parked", topic=parked.topic, offset=parked.offset, reason=str(exc))
-        await park(broker, parked, reason="invalid", error=str(exc), attempts=1)
+        await park(broker, parked, reason=exc.reason, error=str(exc), attempts=1)
         return None
 
 

@@ -91,7 +91,7 @@ class Network:
             event_type=event_type,
             subject=data.agency_id,
             data=data,
-            service="test",
+            service="directory",
             time=datetime.now(UTC),
         )
         await publish_raw(

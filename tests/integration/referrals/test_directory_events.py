@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.integration.harness import collect, headers_of, publish_raw
+from tests.integration.harness import collect, headers_of, publish_event, publish_raw
 from tests.integration.referrals.network import (
     AGENCY_UPDATED,
     Network,
@@ -52,7 +52,7 @@ async def test_a_poison_directory_event_is_parked_and_the_next_one_still_applied
         headers={
             "ce_specversion": "1.0",
             "ce_id": poisoned,
-            "ce_source": "urn:test",
+            "ce_source": "urn:tsunagu:directory",
             "ce_type": "tsunagu.agency.registered",
             "ce_time": "2026-11-02T09:00:00Z",
         },
@@ -78,3 +78,33 @@ async def test_a_poison_directory_event_is_parked_and_the_next_one_still_applied
         "/v1/referrals", json=referral_body(sender, healthy), headers=acting(sender)
     )
     assert created.status_code == 201, created.text
+
+
+async def test_an_agency_event_from_another_source_is_parked_and_not_applied(
+    network: Network,
+) -> None:
+    target = fresh_id()
+    await network.register(target)
+    await network.wait_for_version({target: 1})
+    forged = await publish_event(
+        network.bootstrap,
+        event_type=AGENCY_UPDATED,
+        subject=target,
+        data=agency_event(target, version=999_999, active=False),
+        service="referrals",  # not the directory, which alone publishes agency events
+    )
+
+    def parked(records: list) -> list:  # type: ignore[type-arg]
+        return [r for r in records if headers_of(r).get("ce_id") == forged["event_id"]]
+
+    records = parked(
+        await collect(
+            network.bootstrap, dead_letter_topic(DIRECTORY_EVENTS), until=parked, timeout=60
+        )
+    )
+    headers = headers_of(records[0])
+    assert headers["x-tsunagu-dlq-reason"] == "foreign_source"
+    assert "urn:tsunagu:referrals is not urn:tsunagu:directory" in headers["x-tsunagu-dlq-error"]
+    stored = await network.agencies.find_one({"_id": target})
+    assert stored is not None
+    assert (stored["version"], stored["active"]) == (1, True)
