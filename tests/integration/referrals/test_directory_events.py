@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from aiokafka import AIOKafkaProducer
+
+from tests.infra import kafka_options
 from tests.integration.harness import collect, headers_of, publish_event, publish_raw
 from tests.integration.referrals.network import (
     AGENCY_UPDATED,
@@ -108,3 +111,32 @@ async def test_an_agency_event_from_another_source_is_parked_and_not_applied(
     stored = await network.agencies.find_one({"_id": target})
     assert stored is not None
     assert (stored["version"], stored["active"]) == (1, True)
+
+
+async def test_a_record_with_headers_that_are_not_text_is_parked_not_redelivered(
+    network: Network,
+) -> None:
+    poisoned, healthy = fresh_id("undecodable"), fresh_id()
+    producer = AIOKafkaProducer(**kafka_options(network.bootstrap))
+    await producer.start()
+    try:
+        headers = [("ce_id", poisoned.encode()), ("ce_type", b"\xff\xfe not utf-8")]
+        await producer.send_and_wait(
+            DIRECTORY_EVENTS, b"{}", key=poisoned.encode(), headers=headers
+        )
+    finally:
+        await producer.stop()
+    await network.register(healthy)  # handled after the poison: nothing stalled
+
+    def parked(records: list) -> list:  # type: ignore[type-arg]
+        return [r for r in records if r.key == poisoned.encode()]
+
+    records = parked(
+        await collect(
+            network.bootstrap, dead_letter_topic(DIRECTORY_EVENTS), until=parked, timeout=60
+        )
+    )
+    headers_found = headers_of(records[0])
+    assert headers_found["x-tsunagu-dlq-reason"] == "invalid"
+    assert "headers not UTF-8: ce_type" in headers_found["x-tsunagu-dlq-error"]
+    await network.wait_for_version({healthy: 1})
