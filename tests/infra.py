@@ -1,8 +1,15 @@
 """Kafka and a MongoDB-wire store for the test suite, from the first source available.
 
 1. ``TSUNAGU_TEST_KAFKA_BOOTSTRAP_SERVERS`` / ``TSUNAGU_TEST_MONGO_URL`` (either alone is fine);
-2. containers, when a Docker daemon answers;
-3. otherwise the local stack on test ports, with a fresh data folder, stopped at the end.
+   a Kafka that requires SASL also needs ``TSUNAGU_TEST_KAFKA_SASL_USERNAME`` and
+   ``TSUNAGU_TEST_KAFKA_SASL_PASSWORD`` (a super user: the ACL tests create principals and
+   ACLs), and optionally ``TSUNAGU_TEST_KAFKA_SECURITY_PROTOCOL``, ``…_SASL_MECHANISM``
+   (default SCRAM-SHA-512) and ``…_SSL_CAFILE``;
+2. containers, when a Docker daemon answers (Kafka without authentication there);
+3. otherwise the local stack on test ports, with a fresh data folder, stopped at the end: SASL/SCRAM
+   with ACLs, the suite logging in as the stack's admin.
+
+Test helpers that only know a bootstrap address find its login with ``kafka_login_for``.
 """
 
 from __future__ import annotations
@@ -12,9 +19,11 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from rich.console import Console
 
+from tsunagu.messaging.login import KafkaLogin
 from tsunagu_ops.localstack import (
     KAFKA,
     LocalStackError,
@@ -26,10 +35,12 @@ from tsunagu_ops.localstack import (
     store_part,
     wipe,
 )
+from tsunagu_ops.localstack.kafka_credentials import login as admin_login
 from tsunagu_ops.localstack.ports import free_port
 from tsunagu_ops.localstack.probes import Probe, kafka_probe
 
 KAFKA_ENV = "TSUNAGU_TEST_KAFKA_BOOTSTRAP_SERVERS"
+KAFKA_LOGIN_ENV = "TSUNAGU_TEST_KAFKA_"  # + SASL_USERNAME, SASL_PASSWORD, SECURITY_PROTOCOL, …
 MONGO_ENV = "TSUNAGU_TEST_MONGO_URL"
 KAFKA_IMAGE = "apache/kafka:4.1.1"
 MONGO_IMAGE = "mongo:7.0"
@@ -42,6 +53,47 @@ class Endpoints:
     kafka_bootstrap_servers: str
     mongo_url: str
     mode: str
+    kafka_login: KafkaLogin
+
+    @property
+    def kafka_secured(self) -> bool:
+        """Whether Kafka authenticates clients (and so may authorize them)."""
+        return self.kafka_login.uses_sasl
+
+
+_LOGINS: dict[str, KafkaLogin] = {}
+
+
+def register_kafka_login(login: KafkaLogin) -> KafkaLogin:
+    """Remember the login the suite uses for a bootstrap address; return it."""
+    _LOGINS[login.bootstrap_servers] = login
+    return login
+
+
+def kafka_login_for(bootstrap: str) -> KafkaLogin:
+    """The suite's login to the Kafka at `bootstrap` (no credentials if none was registered)."""
+    return _LOGINS.get(bootstrap) or KafkaLogin(bootstrap)
+
+
+def kafka_options(bootstrap: str) -> dict[str, Any]:
+    """Keyword arguments for an aiokafka client of the Kafka at `bootstrap`, as the suite."""
+    return kafka_login_for(bootstrap).client_options()
+
+
+def env_login(bootstrap: str, env: Mapping[str, str]) -> KafkaLogin:
+    """The login that the ``TSUNAGU_TEST_KAFKA_*`` variables describe."""
+
+    def setting(name: str) -> str | None:
+        return env.get(KAFKA_LOGIN_ENV + name) or None
+
+    return KafkaLogin(
+        bootstrap_servers=bootstrap,
+        username=setting("SASL_USERNAME"),
+        password=setting("SASL_PASSWORD"),
+        mechanism=setting("SASL_MECHANISM") or "SCRAM-SHA-512",
+        security_protocol=setting("SECURITY_PROTOCOL"),
+        ssl_cafile=setting("SSL_CAFILE"),
+    )
 
 
 def docker_available() -> bool:
@@ -98,7 +150,7 @@ def kafka_container() -> Iterator[str]:
         container.with_env(f"KAFKA_{key}", value)
     with container:
         bootstrap = f"{host}:{port}"
-        _wait_for(kafka_probe(bootstrap), 120.0, "Kafka container")
+        _wait_for(kafka_probe(KafkaLogin(bootstrap)), 120.0, "Kafka container")
         yield bootstrap
 
 
@@ -112,7 +164,7 @@ def mongo_container() -> Iterator[str]:
 
 
 @contextmanager
-def local_stack(*, kafka: bool, store: bool) -> Iterator[tuple[str, str]]:
+def local_stack(*, kafka: bool, store: bool) -> Iterator[tuple[KafkaLogin, str]]:
     """Run Kafka and/or the store from the local stack on test ports, on fresh data."""
     layout = layout_for_tests()
     console = Console(stderr=True)
@@ -122,7 +174,7 @@ def local_stack(*, kafka: bool, store: bool) -> Iterator[tuple[str, str]]:
     parts += [kafka_part(layout, console)] if kafka else []
     try:
         handles = launch(layout, parts, console)
-        yield layout.kafka_bootstrap_servers, layout.mongo_url
+        yield admin_login(layout), layout.mongo_url
         stop_all(list(reversed(handles)), {KAFKA: 30.0})
     finally:
         down(layout, console)
@@ -133,18 +185,21 @@ def provide_endpoints(environ: Mapping[str, str] | None = None) -> Iterator[Endp
     """Yield test endpoints from the environment, containers or the local stack."""
     env = os.environ if environ is None else environ
     kafka, mongo = env.get(KAFKA_ENV) or "", env.get(MONGO_ENV) or ""
+    login = env_login(kafka, env) if kafka else None
     sources = {"kafka": "env" if kafka else "", "store": "env" if mongo else ""}
     with ExitStack() as stack:
         if not (kafka and mongo) and docker_available():
-            kafka = kafka or stack.enter_context(kafka_container())
+            login = login or KafkaLogin(stack.enter_context(kafka_container()))
             mongo = mongo or stack.enter_context(mongo_container())
             sources = {part: source or "containers" for part, source in sources.items()}
         elif not (kafka and mongo):
             wanted = local_stack(kafka=not kafka, store=not mongo)
-            local_kafka, local_mongo = stack.enter_context(wanted)
-            kafka, mongo = kafka or local_kafka, mongo or local_mongo
+            local_login, local_mongo = stack.enter_context(wanted)
+            login, mongo = login or local_login, mongo or local_mongo
             sources = {part: source or "localstack" for part, source in sources.items()}
-        yield Endpoints(kafka, mongo, _mode(sources))
+        assert login is not None
+        register_kafka_login(login)
+        yield Endpoints(login.bootstrap_servers, mongo, _mode(sources), login)
 
 
 def _mode(sources: dict[str, str]) -> str:

@@ -12,10 +12,19 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from tsunagu_schemas import CloudEventAttributes, EnvelopeError, catalog
+from tsunagu_schemas.topics import owner_of
 
 
 class PoisonEvent(ValueError):
     """An event that can never be handled as it is: it goes to the dead-letter topic."""
+
+    reason = "invalid"
+
+
+class ForeignSource(PoisonEvent):
+    """An event whose `ce_source` is not the service that owns its topic: possibly forged."""
+
+    reason = "foreign_source"
 
 
 def new_event_id() -> str:
@@ -90,6 +99,9 @@ def parse_event(
         raise PoisonEvent(f"invalid envelope: {exc}") from exc
     if kind.topic != topic.removesuffix(".dlq"):
         raise PoisonEvent(f"type {attributes.type} does not belong on topic {topic}")
+    owner = catalog.source(owner_of(kind.topic))
+    if attributes.source != owner:
+        raise ForeignSource(f"source {attributes.source} is not {owner}, which owns {kind.topic}")
     try:
         payload = json.loads(body)
         data = kind.data_model.model_validate(payload)

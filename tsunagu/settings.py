@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -14,6 +14,19 @@ class ServiceSettings(BaseSettings):
     kafka_bootstrap_servers: str = Field(
         default="127.0.0.1:9092", validation_alias="TSUNAGU_KAFKA_BOOTSTRAP_SERVERS"
     )
+    kafka_security_protocol: str | None = Field(
+        default=None, validation_alias="TSUNAGU_KAFKA_SECURITY_PROTOCOL"
+    )
+    kafka_sasl_mechanism: str = Field(
+        default="SCRAM-SHA-512", validation_alias="TSUNAGU_KAFKA_SASL_MECHANISM"
+    )
+    kafka_sasl_username: str | None = Field(
+        default=None, validation_alias="TSUNAGU_KAFKA_SASL_USERNAME"
+    )
+    kafka_sasl_password: SecretStr | None = Field(
+        default=None, validation_alias="TSUNAGU_KAFKA_SASL_PASSWORD"
+    )
+    kafka_ssl_cafile: str | None = Field(default=None, validation_alias="TSUNAGU_KAFKA_SSL_CAFILE")
     mongo_url: str = Field(
         default="mongodb://127.0.0.1:27017", validation_alias="TSUNAGU_MONGO_URL"
     )

@@ -26,6 +26,8 @@ from tsunagu.messaging.dead_letter import (
     ORIGINAL_TOPIC,
     REASON,
 )
+from tsunagu.messaging.login import KafkaLogin
+from tsunagu_ops.kafka_access.operator import operator_login
 from tsunagu_schemas.topics import dead_letter_topic
 
 Progress = Callable[[int, int], None]
@@ -91,12 +93,13 @@ def parked_event(record: ConsumerRecord[Any, Any], *, topic: str, replayed: bool
 class DeadLetters:
     """The dead-letter topic of one event topic, read through its replay group."""
 
-    def __init__(self, bootstrap_servers: str, topic: str) -> None:
+    def __init__(self, kafka: KafkaLogin | str, topic: str) -> None:
+        """`kafka`: a login, or a bootstrap address for the operator's login (`operator_login`)."""
         self.topic = topic
         self.dlq_topic = dead_letter_topic(topic)
-        self._bootstrap = bootstrap_servers
+        self._login = kafka if isinstance(kafka, KafkaLogin) else operator_login(kafka)
         self._consumer = AIOKafkaConsumer(
-            bootstrap_servers=bootstrap_servers,
+            **self._login.client_options(),
             group_id=replay_group(topic),
             enable_auto_commit=False,
             auto_offset_reset="earliest",
@@ -111,7 +114,7 @@ class DeadLetters:
 
     async def _partitions(self) -> list[TopicPartition]:
         """The partitions of the dead-letter topic (none when it does not exist yet)."""
-        admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap)
+        admin = AIOKafkaAdminClient(**self._login.client_options())
         await admin.start()
         try:
             described = await admin.describe_topics([self.dlq_topic])
@@ -163,7 +166,7 @@ class DeadLetters:
         done, ends = await self._positions()
         total = sum(ends[p] - done[p] for p in ends)
         producer = AIOKafkaProducer(
-            bootstrap_servers=self._bootstrap, enable_idempotence=True, acks="all"
+            **self._login.client_options(), enable_idempotence=True, acks="all"
         )
         await producer.start()
         count = 0

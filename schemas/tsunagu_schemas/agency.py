@@ -8,6 +8,8 @@ from typing import Final
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .bounds import MAX_ITEMS, Code, EmailAddress, Language, LongText, Name, Url
+
 AGENCY_REGISTERED: Final = "tsunagu.agency.registered"
 AGENCY_UPDATED: Final = "tsunagu.agency.updated"
 AGENCY_DEACTIVATED: Final = "tsunagu.agency.deactivated"
@@ -29,12 +31,16 @@ class ServiceEntry(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    name: str = Field(min_length=1)
-    categories: list[str] = Field(min_length=1, description="Category codes.")
-    areas: list[str] = Field(min_length=1, description="Area codes served.")
-    languages: list[str] = Field(default_factory=list, description="BCP 47 tags.")
+    name: Name
+    categories: list[Code] = Field(
+        min_length=1, max_length=MAX_ITEMS, description="Category codes."
+    )
+    areas: list[Code] = Field(min_length=1, max_length=MAX_ITEMS, description="Area codes served.")
+    languages: list[Language] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="BCP 47 tags."
+    )
     accepting_referrals: bool = True
-    description: str | None = None
+    description: LongText | None = None
 
 
 class DeliveryPreferences(BaseModel):
@@ -42,8 +48,8 @@ class DeliveryPreferences(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    webhook_url: str | None = None
-    email: str | None = None
+    webhook_url: Url | None = None
+    email: EmailAddress | None = None
     kafka: bool = False
 
 

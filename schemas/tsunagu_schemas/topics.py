@@ -20,3 +20,16 @@ def dead_letter_topic(topic: str) -> str:
 def agency_topic(agency_id: str) -> str:
     """Return the topic through which one agency receives the events it is party to."""
     return f"{AGENCY_TOPIC_PREFIX}{agency_id}"
+
+
+TOPIC_OWNERS: Final = {
+    REFERRAL_EVENTS: "referrals",
+    DIRECTORY_EVENTS: "directory",
+    NOTIFICATION_EVENTS: "notifications",
+}
+"""The one service that publishes on each event topic; consumers reject any other source."""
+
+
+def owner_of(topic: str) -> str:
+    """Return the service that publishes on `topic` (its dead-letter topic included)."""
+    return TOPIC_OWNERS[topic.removesuffix(DEAD_LETTER_SUFFIX)]

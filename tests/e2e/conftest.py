@@ -52,6 +52,7 @@ def system(endpoints: Endpoints, tmp_path_factory: pytest.TempPathFactory) -> It
                 mongo_url=endpoints.mongo_url,
                 port=port,
                 database=f"e2e_{spec.name}_{run_id}",
+                kafka_login=endpoints.kafka_login,
             )
             env[f"{spec.env_prefix}CONSUMER_GROUP"] = f"e2e-{spec.name}-{run_id}"
             # The topics are shared by every run: start at their end, not in their history.

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from tests.infra import register_kafka_login
 from tsunagu_ops.localstack import (
     KAFKA,
     STORE,
@@ -22,6 +23,8 @@ from tsunagu_ops.localstack import (
     stop_all,
     store_part,
 )
+from tsunagu_ops.localstack.kafka_credentials import login as admin_login
+from tsunagu_ops.localstack.kafka_credentials import service_login_env, service_principal
 from tsunagu_ops.localstack.parts import Part
 from tsunagu_ops.localstack.ports import free_port
 from tsunagu_ops.localstack.processes import ProcessHandle, handle_alive
@@ -52,7 +55,7 @@ class FaultStack:
 
     def group(self, service: str) -> str:
         """The consumer group of a service."""
-        return f"faults-{service}-{self.run_id}"
+        return f"{service_principal(service)}-faults-{self.run_id}"  # its principal may read it
 
     def _part(self, name: str) -> Part:
         parts = {KAFKA: kafka_part, STORE: store_part}
@@ -75,6 +78,7 @@ class FaultStack:
                 port=port,
                 database=f"faults_{name}_{self.run_id}",
             )
+            env.update(service_login_env(self.layout, name))  # its own principal and ACLs
             env[f"{spec.env_prefix}CONSUMER_GROUP"] = self.group(name)
             env.update({f"{spec.env_prefix}{k}": v for k, v in FAST_RECOVERY.items()})
             self.envs[name], self.urls[name] = env, spec.base_url(port)
@@ -125,6 +129,7 @@ def fault_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultStack
         store_port=STORE_PORT,
     )
     stack = FaultStack(layout=layout, run_id=uuid.uuid4().hex[:8], logs=root / "logs")
+    register_kafka_login(admin_login(layout))  # the tests' own clients log in as the admin
     try:
         stack.start_infrastructure(STORE)
         stack.start_infrastructure(KAFKA)

@@ -10,6 +10,7 @@ import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
+from tests.infra import kafka_options
 from tests.integration.kafka_positions import Records, partitions_of
 from tsunagu.events import PoisonEvent, parse_event
 from tsunagu_schemas import ReferralEventData
@@ -100,13 +101,13 @@ def expected_inbox(events: Mapping[str, Mapping[str, Any]], agency: str) -> set[
 async def group_lag(bootstrap: str, group: str, topics: Iterable[str]) -> dict[str, int]:
     """Per partition of `topics`, how far `group`'s committed offset is behind the end."""
     partitions = await partitions_of(bootstrap, topics)
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**kafka_options(bootstrap))
     await admin.start()
     try:
         committed = await admin.list_consumer_group_offsets(group, partitions=partitions)
     finally:
         await admin.close()
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**kafka_options(bootstrap), enable_auto_commit=False)
     await consumer.start()
     try:
         ends: dict[TopicPartition, int] = await consumer.end_offsets(partitions)

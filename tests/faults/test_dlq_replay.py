@@ -8,9 +8,10 @@ import uuid
 from aiokafka import AIOKafkaProducer
 from typer.testing import CliRunner
 
-from tests.infra import Endpoints
+from tests.infra import Endpoints, kafka_login_for, kafka_options
 from tests.integration.kafka_positions import read_whole_topic
 from tsunagu.messaging import dead_letter
+from tsunagu.messaging.login import login_env
 from tsunagu_ops.cli.main import app
 from tsunagu_ops.replay import DeadLetters
 from tsunagu_schemas.topics import dead_letter_topic
@@ -32,7 +33,7 @@ def _parked_headers(topic: str, offset: int, event_id: str) -> list[tuple[str, b
 
 
 async def _park(bootstrap: str, topic: str, ids: list[str], first_offset: int) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    producer = AIOKafkaProducer(**kafka_options(bootstrap), acks="all")
     await producer.start()
     try:
         for n, event_id in enumerate(ids):
@@ -46,7 +47,7 @@ async def _park(bootstrap: str, topic: str, ids: list[str], first_offset: int) -
 
 
 async def _replay(bootstrap: str, topic: str) -> int:
-    async with DeadLetters(bootstrap, topic) as letters:
+    async with DeadLetters(kafka_login_for(bootstrap), topic) as letters:
         return await letters.replay()
 
 
@@ -58,7 +59,7 @@ async def test_replay_brings_parked_events_back_once_and_a_second_replay_adds_no
     ids = [str(uuid.uuid4()) for _ in range(3)]
     await _park(bootstrap, topic, ids, first_offset=10)
 
-    async with DeadLetters(bootstrap, topic) as letters:
+    async with DeadLetters(kafka_login_for(bootstrap), topic) as letters:
         parked = await letters.parked()
     assert [(p.original_topic, p.original_offset, p.event_id) for p in parked] == [
         (topic, 10 + n, event_id) for n, event_id in enumerate(ids)
@@ -89,7 +90,8 @@ async def test_dlq_list_shows_where_each_parked_event_came_from_and_why(
     await _park(bootstrap, topic, [event_id], first_offset=7)
     runner = CliRunner()
     args = ["dlq", "list", topic, "--bootstrap-servers", bootstrap]
-    result = await asyncio.to_thread(runner.invoke, app, args, env={"COLUMNS": "300"})
+    env = {"COLUMNS": "300", **login_env(kafka_login_for(bootstrap))}  # the operator's login
+    result = await asyncio.to_thread(runner.invoke, app, args, env=env)
     assert result.exit_code == 0, result.output
     assert f"{topic}[0]@7" in result.output
     assert "store rejected it" in result.output

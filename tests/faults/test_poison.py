@@ -14,6 +14,7 @@ from aiokafka import AIOKafkaProducer, TopicPartition
 from tests.faults.conftest import FaultStack
 from tests.faults.load import LoadGenerator, Network
 from tests.faults.scenario import CONSUMED, assert_settled_exactly_once, fresh_network, settled
+from tests.infra import kafka_options
 from tests.integration.kafka_positions import end_offsets, read_until_now
 from tsunagu.messaging import dead_letter
 from tsunagu_schemas import catalog
@@ -23,6 +24,7 @@ from tsunagu_schemas.topics import (
     NOTIFICATION_EVENTS,
     REFERRAL_EVENTS,
     dead_letter_topic,
+    owner_of,
 )
 
 TYPE_ON = {
@@ -37,7 +39,7 @@ def _envelope(event_type: str, subject: str) -> list[tuple[str, bytes]]:
     headers = {
         "ce_specversion": "1.0",
         "ce_id": str(uuid.uuid4()),
-        "ce_source": "urn:tsunagu:faults",
+        "ce_source": catalog.source(owner_of(catalog.kind_of(event_type).topic)),
         "ce_type": event_type,
         "ce_time": datetime.now(UTC).isoformat(),
         "ce_subject": subject,
@@ -68,7 +70,7 @@ def _poison(
 
 
 async def _publish_poison(bootstrap: str, network: Network) -> list[Position]:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    producer = AIOKafkaProducer(**kafka_options(bootstrap), acks="all")
     await producer.start()
     try:
         positions = []
@@ -88,7 +90,7 @@ async def _publish_poison(bootstrap: str, network: Network) -> list[Position]:
 async def _redeliver_some(bootstrap: str, start: Mapping[TopicPartition, int]) -> None:
     """Publish again, verbatim, a few events already delivered, as a relay crash would."""
     copies = [r for r in await read_until_now(bootstrap, start) if r.topic == REFERRAL_EVENTS]
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    producer = AIOKafkaProducer(**kafka_options(bootstrap), acks="all")
     await producer.start()
     try:
         for record in copies[-3:]:

@@ -17,7 +17,11 @@ from aiokafka.structs import ConsumerRecord
 from fastapi import FastAPI
 from pydantic import BaseModel
 
+from tests.infra import kafka_login_for, kafka_options
 from tsunagu.events import outbox_entry
+from tsunagu.messaging.login import login_env
+from tsunagu_schemas import catalog
+from tsunagu_schemas.topics import owner_of
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,7 @@ class ServiceEnv:
     def settings_kwargs(self, service: str) -> dict[str, Any]:
         """Keyword arguments for a service's settings class, isolated to this run."""
         return {
+            **login_env(kafka_login_for(self.kafka_bootstrap_servers)),
             "kafka_bootstrap_servers": self.kafka_bootstrap_servers,
             "mongo_url": self.mongo_url,
             "database": f"test_{service}_{self.run_id}",
@@ -55,14 +60,17 @@ async def publish_event(
     subject: str,
     data: BaseModel,
     event_id: str | None = None,
-    service: str = "test",
+    service: str | None = None,
 ) -> dict[str, Any]:
-    """Publish one well-formed event as a service would; return its stored outbox form."""
+    """Publish one well-formed event as a service would; return its stored outbox form.
+
+    The event's source is the service owning its topic unless `service` says otherwise.
+    """
     entry = outbox_entry(
         event_type=event_type,
         subject=subject,
         data=data,
-        service=service,
+        service=service or owner_of(catalog.kind_of(event_type).topic),
         time=datetime.now(UTC),
         event_id=event_id,
     )
@@ -80,7 +88,7 @@ async def publish_raw(
     bootstrap: str, *, topic: str, key: bytes | None, value: bytes, headers: dict[str, str]
 ) -> None:
     """Publish arbitrary bytes and headers, e.g. a poison event."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
+    producer = AIOKafkaProducer(**kafka_options(bootstrap), enable_idempotence=True)
     await producer.start()
     try:
         await producer.send_and_wait(
@@ -100,7 +108,7 @@ async def collect(
     """Read `topic` from the beginning until `until(records)` holds or the time runs out."""
     consumer = AIOKafkaConsumer(
         topic,
-        bootstrap_servers=bootstrap,
+        **kafka_options(bootstrap),
         auto_offset_reset="earliest",
         enable_auto_commit=False,
         group_id=None,

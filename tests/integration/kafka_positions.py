@@ -13,6 +13,8 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 from aiokafka.structs import ConsumerRecord
 
+from tests.infra import kafka_options
+
 Records = list[ConsumerRecord[Any, Any]]
 
 
@@ -25,7 +27,7 @@ async def partitions_of(
     metadata has reached the broker answering: wait until every topic shows its partitions.
     """
     wanted = list(topics)
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**kafka_options(bootstrap))
     await admin.start()
     try:
         missing = set(wanted) - set(await admin.list_topics())
@@ -57,7 +59,7 @@ async def end_offsets(
     """The end of every partition of `topics` now; committed for `group_id` when one is given."""
     partitions = await partitions_of(bootstrap, topics)
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=group_id, enable_auto_commit=False
+        **kafka_options(bootstrap), group_id=group_id, enable_auto_commit=False
     )
     await consumer.start()
     try:
@@ -78,9 +80,7 @@ async def read_from(
     timeout: float = 30.0,
 ) -> Records:
     """Read the partitions of `start` from the offsets given until `until(records)` holds."""
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False
-    )
+    consumer = AIOKafkaConsumer(**kafka_options(bootstrap), group_id=None, enable_auto_commit=False)
     await consumer.start()
     records: Records = []
     deadline = time.monotonic() + timeout

@@ -14,7 +14,8 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from pymongo import AsyncMongoClient
 from rich.console import Console
 
-from tests.infra import Endpoints, provide_endpoints
+from tests.infra import Endpoints, kafka_options, provide_endpoints
+from tsunagu.messaging.login import KafkaLogin
 from tsunagu_ops.localstack import LocalStackError, StackLayout, StartupError, launch, stop
 from tsunagu_ops.localstack.parts import Part, stop_part
 from tsunagu_ops.localstack.pidfiles import PidRecord, live_record, pid_path, write_record
@@ -39,14 +40,14 @@ TERM_IGNORER = (
 async def test_kafka_accepts_a_round_trip(endpoints: Endpoints) -> None:
     """A record produced to a new topic is consumed back."""
     topic = f"test.roundtrip.{uuid.uuid4().hex}"
-    producer = AIOKafkaProducer(bootstrap_servers=endpoints.kafka_bootstrap_servers)
+    producer = AIOKafkaProducer(**kafka_options(endpoints.kafka_bootstrap_servers))
     await producer.start()
     try:
         await producer.send_and_wait(topic, b"hello", key=b"k")
     finally:
         await producer.stop()
     consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=endpoints.kafka_bootstrap_servers, auto_offset_reset="earliest"
+        topic, **kafka_options(endpoints.kafka_bootstrap_servers), auto_offset_reset="earliest"
     )
     await consumer.start()
     try:
@@ -77,7 +78,31 @@ def test_environment_endpoints_win_over_everything() -> None:
         "TSUNAGU_TEST_MONGO_URL": "mongodb://store.example:27017",
     }
     with provide_endpoints(environ) as found:
-        assert found == Endpoints("kafka.example:9092", "mongodb://store.example:27017", "env")
+        assert found == Endpoints(
+            "kafka.example:9092",
+            "mongodb://store.example:27017",
+            "env",
+            KafkaLogin("kafka.example:9092"),
+        )
+
+
+def test_environment_may_give_kafka_credentials() -> None:
+    """The `TSUNAGU_TEST_KAFKA_SASL_*` variables make the suite log in with SASL/SCRAM."""
+    environ = {
+        "TSUNAGU_TEST_KAFKA_BOOTSTRAP_SERVERS": "kafka.example:9092",
+        "TSUNAGU_TEST_MONGO_URL": "mongodb://store.example:27017",
+        "TSUNAGU_TEST_KAFKA_SASL_USERNAME": "suite",
+        "TSUNAGU_TEST_KAFKA_SASL_PASSWORD": "not-a-real-one",
+    }
+    with provide_endpoints(environ) as found:
+        options = kafka_options("kafka.example:9092")
+    assert found.kafka_secured
+    assert options["security_protocol"] == "SASL_PLAINTEXT"
+    assert options["sasl_mechanism"] == "SCRAM-SHA-512"
+    assert (options["sasl_plain_username"], options["sasl_plain_password"]) == (
+        "suite",
+        "not-a-real-one",
+    )
 
 
 def _python(tmp_path: Path, code: str, marker: str) -> tuple[list[str], Path]:

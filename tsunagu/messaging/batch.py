@@ -20,7 +20,7 @@ from faststream.kafka.annotations import KafkaMessage
 
 from tsunagu.events import ReceivedEvent
 
-from .consumer import handle_or_park, is_retryable, raw_body, read_or_park
+from .consumer import handle_or_park, is_retryable, raw_body, read_or_park, text_headers
 from .dead_letter import ParkedRecord
 from .log_context import about_event
 
@@ -73,6 +73,7 @@ def subscribe_batch(
         batch=True,
         max_records=subscription.max_records,
         batch_timeout_ms=subscription.wait_ms,
+        parser=text_headers,
         decoder=raw_body,
     )(on_batch)
 

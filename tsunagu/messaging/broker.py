@@ -9,12 +9,15 @@ from faststream.kafka import KafkaBroker
 from tsunagu.settings import ServiceSettings
 
 from .log_context import EventLogContext
+from .login import kafka_login
 
 
 def make_broker(settings: ServiceSettings, *, service: str) -> KafkaBroker:
     """Build (not start) the service's broker."""
+    login = kafka_login(settings)
     return KafkaBroker(
-        settings.kafka_bootstrap_servers,
+        login.bootstrap_servers,
+        security=login.broker_security(),
         client_id=f"tsunagu-{service}",
         enable_idempotence=True,
         acks="all",

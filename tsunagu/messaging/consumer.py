@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import structlog
 from aiokafka.errors import KafkaError
+from aiokafka.structs import ConsumerRecord
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -41,11 +43,45 @@ async def raw_body(msg: StreamMessage[Any]) -> Any:
     return msg.body
 
 
+async def text_headers(
+    message: Any, original: Callable[[Any], Awaitable[StreamMessage[Any]]]
+) -> StreamMessage[Any]:
+    """Parse as FastStream does, even when a header is not UTF-8 (FastStream would raise, and
+    the record would come back forever); the raw record stays as received, to be parked."""
+    batch = isinstance(message, tuple | list)
+    records = tuple(message) if batch else (message,)
+    if all(_text_only(record) for record in records):
+        return await original(message)
+    cleaned = tuple(
+        dataclasses.replace(record, headers=_replaced(record.headers)) for record in records
+    )
+    parsed = await original(cleaned if batch else cleaned[0])
+    parsed.raw_message = message
+    return parsed
+
+
+def _text_only(record: ConsumerRecord[Any, Any]) -> bool:
+    try:
+        for _, value in record.headers:
+            value.decode()
+    except (UnicodeDecodeError, AttributeError):
+        return False
+    return True
+
+
+def _replaced(headers: Sequence[tuple[str, bytes | None]]) -> list[tuple[str, bytes]]:
+    return [
+        (name, bytes(value or b"").decode(errors="replace").encode()) for name, value in headers
+    ]
+
+
 async def read_or_park(
     broker: KafkaBroker, parked: ParkedRecord, *, topic: str
 ) -> ReceivedEvent | None:
     """Validate a record as one of our events on `topic`; park it and return None if poison."""
     try:
+        if parked.undecodable:
+            raise PoisonEvent(f"headers not UTF-8: {', '.join(parked.undecodable)}")
         return parse_event(
             headers=parked.headers,
             body=parked.body,
@@ -55,7 +91,7 @@ async def read_or_park(
         )
     except PoisonEvent as exc:
         log.warning("event parked", topic=parked.topic, offset=parked.offset, reason=str(exc))
-        await park(broker, parked, reason="invalid", error=str(exc), attempts=1)
+        await park(broker, parked, reason=exc.reason, error=str(exc), attempts=1)
         return None
 
 
@@ -94,6 +130,7 @@ def subscribe(
         group_id=group_id,
         auto_offset_reset="earliest",
         ack_policy=AckPolicy.NACK_ON_ERROR,
+        parser=text_headers,
         decoder=raw_body,
     )(on_record)
 

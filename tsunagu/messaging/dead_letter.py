@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -40,19 +41,38 @@ class ParkedRecord:
     body: bytes
     headers: dict[str, str]
     group_id: str
+    undecodable: tuple[str, ...] = ()
+    """Headers whose value was not UTF-8 (kept with replacement characters): a poison record."""
 
     @classmethod
     def of(cls, record: ConsumerRecord[Any, Any], *, group_id: str) -> ParkedRecord:
         """A consumed record in the form it is parked in, should it have to be."""
+        headers, undecodable = decoded_headers(record.headers or ())
         return cls(
             topic=record.topic,
             partition=record.partition,
             offset=record.offset,
             key=record.key,
             body=record.value or b"",
-            headers={name: value.decode() for name, value in record.headers},
+            headers=headers,
             group_id=group_id,
+            undecodable=undecodable,
         )
+
+
+def decoded_headers(
+    raw: Iterable[tuple[str, bytes | None]],
+) -> tuple[dict[str, str], tuple[str, ...]]:
+    """Headers as text, and the names of those that were not UTF-8 (never an exception)."""
+    headers: dict[str, str] = {}
+    undecodable: list[str] = []
+    for name, value in raw:
+        try:
+            headers[name] = bytes(value or b"").decode()
+        except UnicodeDecodeError:
+            headers[name] = bytes(value or b"").decode(errors="replace")
+            undecodable.append(name)
+    return headers, tuple(undecodable)
 
 
 async def park(

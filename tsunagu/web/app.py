@@ -11,6 +11,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 
+from .limits import MAX_BODY_BYTES, BodyLimit
 from .problems import ProblemMap, install_problem_handlers
 
 ReadinessCheck = Callable[[], Awaitable[None]]
@@ -28,11 +29,12 @@ def create_app(
     readiness: dict[str, ReadinessCheck],
     problems: ProblemMap | None = None,
     ports: object = None,
+    max_body_bytes: int = MAX_BODY_BYTES,
 ) -> FastAPI:
     """Build a service's app with its routers plus /healthz, /readyz and /metrics.
 
     `problems` maps the domain's errors to answers; `ports` are what the routes reach through
-    `ports_of`, as the composition root built them.
+    `ports_of`, as the composition root built them. Bodies over `max_body_bytes` get 413.
     """
     app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
     app.state.ports = ports
@@ -41,6 +43,7 @@ def create_app(
         app.include_router(router)
     app.include_router(_ops_router(readiness))
     app.middleware("http")(_measure)
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     return app
 
 

@@ -21,6 +21,7 @@ from services.audit import (
 )
 from tsunagu.events import outbox_entry
 from tsunagu_ops.bench.tracking import partitions_of
+from tsunagu_ops.kafka_access.operator import operator_options
 from tsunagu_schemas import ReferralEventData, ReferralStatus, Urgency
 
 Progress = Callable[[int], None]
@@ -65,7 +66,7 @@ async def produce(
     import json
 
     producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap, enable_idempotence=True, acks="all", linger_ms=5
+        **operator_options(bootstrap), enable_idempotence=True, acks="all", linger_ms=5
     )
     await producer.start()
     try:
@@ -85,7 +86,7 @@ async def produce(
 async def consume_all(bootstrap: str, topic: str, count: int, tick: Progress) -> float:
     """Read `count` messages of `topic` from its start without a group; return seconds."""
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, enable_auto_commit=False, max_poll_records=2000
+        **operator_options(bootstrap), enable_auto_commit=False, max_poll_records=2000
     )
     await consumer.start()
     try:

@@ -17,6 +17,7 @@ from pymongo import AsyncMongoClient
 
 from services.audit import RECORDS_COLLECTION
 from tsunagu_ops.bench.machine import peak_rss_mb
+from tsunagu_ops.kafka_access.operator import operator_login, operator_options
 from tsunagu_ops.localstack.ports import free_port
 from tsunagu_ops.localstack.processes import stop
 from tsunagu_ops.localstack.services import service_env, start_service, wait_service_ready
@@ -52,6 +53,7 @@ async def run_catch_up(
         mongo_url=mongo_url,
         port=free_port(),
         database=database,
+        kafka_login=operator_login(bootstrap),  # the benchmark's own topics: the admin's
     )
     env |= {
         "TSUNAGU_AUDIT_TOPIC_NAMESPACE": namespace,
@@ -60,7 +62,7 @@ async def run_catch_up(
     }
     spawned = time.monotonic()
     handle = start_service("audit", env, logs / f"{namespace}audit.log")
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**operator_options(bootstrap))
     await admin.start()
     try:
         await asyncio.to_thread(
@@ -92,7 +94,7 @@ async def _count_and_drop(mongo_url: str, database: str) -> int:
 
 async def delete_topics(bootstrap: str, namespace: str) -> None:
     """Delete every topic of the namespace."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**operator_options(bootstrap))
     await admin.start()
     try:
         ours = [t for t in await admin.list_topics() if t.startswith(namespace)]

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
+from tsunagu_ops.kafka_access.operator import operator_options
+
 Position = tuple[TopicPartition, int]
 
 
@@ -29,7 +31,7 @@ class Arrivals:
 
 async def partitions_of(bootstrap: str, topic: str) -> list[TopicPartition]:
     """Every partition of `topic`, as the cluster describes it."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**operator_options(bootstrap))
     await admin.start()
     try:
         described = await admin.describe_topics([topic])
@@ -51,14 +53,14 @@ class EventTracker:
 
     async def start(self) -> None:
         """Start tailing from the topic's current end, and polling the groups."""
-        consumer = AIOKafkaConsumer(bootstrap_servers=self._bootstrap, enable_auto_commit=False)
+        consumer = AIOKafkaConsumer(**operator_options(self._bootstrap), enable_auto_commit=False)
         await consumer.start()
         partitions = await partitions_of(self._bootstrap, self._topic)
         consumer.assign(partitions)
         await consumer.seek_to_end(*partitions)
         for partition in partitions:
             await consumer.position(partition)
-        admin = AIOKafkaAdminClient(bootstrap_servers=self._bootstrap)
+        admin = AIOKafkaAdminClient(**operator_options(self._bootstrap))
         await admin.start()
         self._tasks = [
             asyncio.create_task(self._tail(consumer)),

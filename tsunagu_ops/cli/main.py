@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import typer
 
-from tsunagu_ops.cli import audit, demo, directory, dlq, stack
+from tsunagu_ops.cli import audit, demo, directory, dlq, kafka, stack
 
-COMMAND_MODULES = (stack, demo, audit, dlq, directory)
+COMMAND_MODULES = (stack, demo, audit, dlq, directory, kafka)
 
 app = typer.Typer(
     name="tsunagu",

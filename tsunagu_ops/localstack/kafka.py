@@ -16,6 +16,7 @@ from tsunagu_ops.localstack.kafka_config import (
     server_properties_path,
     write_kafka_config,
 )
+from tsunagu_ops.localstack.kafka_credentials import SCRAM_MECHANISM, passwords, scram_users
 from tsunagu_ops.localstack.layout import StackLayout, repo_root
 
 POM = repo_root() / "deploy" / "kafka" / "pom.xml"
@@ -98,13 +99,24 @@ def random_cluster_id() -> str:
             return cluster_id
 
 
+def scram_arguments(layout: StackLayout) -> tuple[str, ...]:
+    """The storage tool's options creating every SCRAM user the stack starts with."""
+    secret = passwords(layout)
+    return tuple(
+        argument
+        for user in scram_users()
+        for argument in ("--add-scram", f"{SCRAM_MECHANISM}=[name={user},password={secret[user]}]")
+    )
+
+
 def prepare_kafka(layout: StackLayout, console: Console) -> None:
     """Download jars if needed, write the configuration and format storage on first use."""
     ensure_kafka_libs(layout, console)
     properties = write_kafka_config(layout)
     if (layout.kafka_data / "meta.properties").is_file():
         return
-    format_args = ("format", "-t", random_cluster_id(), "-c", str(properties))
+    format_args: tuple[str, ...] = ("format", "-t", random_cluster_id(), "-c", str(properties))
+    format_args += scram_arguments(layout)
     command = java_command(layout, "kafka.tools.StorageTool", *format_args)
     with console.status("Formatting Kafka storage…"):
         _check(subprocess.run(command, capture_output=True, text=True), "Kafka storage format")

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from rich.console import Console
 
+from tsunagu_ops.kafka_access.provisioning import provision_services
 from tsunagu_ops.localstack.errors import LocalStackError, StartupError
 from tsunagu_ops.localstack.ferretdb import ensure_ferretdb, store_command
 from tsunagu_ops.localstack.kafka import kafka_command, prepare_kafka
 from tsunagu_ops.localstack.kafka_config import server_properties_path
+from tsunagu_ops.localstack.kafka_credentials import login, service_login_env
 from tsunagu_ops.localstack.layout import HOST, StackLayout
 from tsunagu_ops.localstack.pidfiles import PidRecord, live_record, remove_record, write_record
 from tsunagu_ops.localstack.ports import port_bindable
@@ -37,6 +40,8 @@ class Part:
     start: Callable[[], ProcessHandle]
     timeout: float
     other_ports: tuple[int, ...] = ()
+    on_ready: Callable[[], None] | None = None
+    """What to do each time the part is found ready at start (e.g. provisioning ACLs)."""
 
     @property
     def ports(self) -> tuple[int, ...]:
@@ -53,9 +58,14 @@ def kafka_part(layout: StackLayout, console: Console) -> Part:
         log = layout.log_file(KAFKA)
         return spawn(KAFKA, kafka_command(layout), log_path=log, marker=marker)
 
+    def provision() -> None:
+        asyncio.run(provision_services(login(layout)))
+
     address = layout.kafka_bootstrap_servers
-    probe = kafka_probe(address)
-    return Part(KAFKA, layout.kafka_port, address, probe, start, 120.0, (layout.controller_port,))
+    probe = kafka_probe(lambda: login(layout))
+    return Part(
+        KAFKA, layout.kafka_port, address, probe, start, 120.0, (layout.controller_port,), provision
+    )
 
 
 def store_part(layout: StackLayout, console: Console) -> Part:
@@ -87,7 +97,7 @@ def service_part(layout: StackLayout, name: str) -> Part:
     }
 
     def start() -> ProcessHandle:
-        return start_service(name, env, layout.log_file(name))
+        return start_service(name, env | service_login_env(layout, name), layout.log_file(name))
 
     base_url = spec.base_url(port)
     probe = http_probe(f"{base_url}/readyz")
@@ -128,6 +138,8 @@ def _finish(layout: StackLayout, part: Part, handle: ProcessHandle, console: Con
     try:
         with console.status(f"Waiting for {part.name} at {part.address}…"):
             wait_ready(handle, part.probe, timeout=part.timeout, what=part.name)
+            if part.on_ready is not None:
+                part.on_ready()
     except BaseException:
         stop(handle, STOP_TIMEOUTS.get(part.name, DEFAULT_STOP_TIMEOUT))
         remove_record(layout.run, part.name)

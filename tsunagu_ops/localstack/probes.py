@@ -16,6 +16,7 @@ from aiokafka.errors import KafkaError
 from pymongo import MongoClient
 from pymongo.errors import PyMongoError
 
+from tsunagu.messaging.login import KafkaLogin
 from tsunagu_ops.localstack.errors import StartupError
 from tsunagu_ops.localstack.processes import ProcessHandle, handle_alive, log_tail
 
@@ -44,9 +45,9 @@ def _quiet_kafka_client() -> Iterator[None]:
         logger.setLevel(previous)
 
 
-async def _kafka_has_broker(bootstrap_servers: str) -> bool:
+async def _kafka_has_broker(login: KafkaLogin) -> bool:
     """Ask Kafka for cluster metadata and tell whether it lists a broker."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=3000)
+    admin = AIOKafkaAdminClient(**login.client_options(), request_timeout_ms=3000)
     try:
         await admin.start()
         cluster = await admin.describe_cluster()
@@ -57,12 +58,12 @@ async def _kafka_has_broker(bootstrap_servers: str) -> bool:
         await admin.close()
 
 
-def kafka_probe(bootstrap_servers: str) -> Probe:
-    """Return a probe that succeeds once a Kafka metadata request succeeds."""
+def kafka_probe(login: KafkaLogin | Callable[[], KafkaLogin]) -> Probe:
+    """Return a probe that succeeds once a Kafka metadata request (as `login`) succeeds."""
 
     def probe() -> bool:
         with _quiet_kafka_client():
-            return _run(_kafka_has_broker(bootstrap_servers))
+            return _run(_kafka_has_broker(login if isinstance(login, KafkaLogin) else login()))
 
     return probe
 

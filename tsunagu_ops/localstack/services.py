@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from tsunagu.messaging.login import KafkaLogin, login_env
 from tsunagu_ops.localstack.layout import HOST, repo_root
 from tsunagu_ops.localstack.probes import http_probe, wait_ready
 from tsunagu_ops.localstack.processes import ProcessHandle, spawn
@@ -58,10 +59,15 @@ def service_env(
     mongo_url: str,
     port: int | None = None,
     database: str | None = None,
+    kafka_login: KafkaLogin | None = None,
 ) -> dict[str, str]:
-    """Return the environment variables that point service ``name`` at Kafka and the store."""
+    """Return the environment variables that point service ``name`` at Kafka and the store.
+
+    ``kafka_login`` (for ``kafka_bootstrap_servers``) adds the credentials the service uses.
+    """
     spec = service_spec(name)
     env = {
+        **(login_env(kafka_login) if kafka_login else {}),
         "TSUNAGU_KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap_servers,
         "TSUNAGU_MONGO_URL": mongo_url,
         f"{spec.env_prefix}HOST": HOST,

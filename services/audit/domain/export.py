@@ -10,6 +10,8 @@ from typing import Final
 from .record import AuditRecord, UnreadableRecord, read_record
 
 CSV_COLUMNS: Final = tuple(AuditRecord.model_fields)
+FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
+"""A cell starting with one of these is a formula to a spreadsheet: it is quoted with `'`."""
 
 
 def jsonl_line(record: AuditRecord) -> str:
@@ -34,10 +36,16 @@ def csv_header() -> str:
 
 
 def csv_line(record: AuditRecord) -> str:
-    """One record as a CSV row; agency ids are separated by spaces."""
+    """One record as a CSV row; agency ids are separated by spaces; no cell is a formula."""
     values = record.model_dump()
     values["agency_ids"] = " ".join(record.agency_ids)
-    return _csv_row(["" if values[c] is None else str(values[c]) for c in CSV_COLUMNS])
+    cells = ["" if values[c] is None else str(values[c]) for c in CSV_COLUMNS]
+    return _csv_row([neutralised(cell) for cell in cells])
+
+
+def neutralised(cell: str) -> str:
+    """A cell a spreadsheet shows as text: one starting like a formula gets a leading `'`."""
+    return f"'{cell}" if cell.startswith(FORMULA_STARTS) else cell
 
 
 def _csv_row(cells: list[str]) -> str:

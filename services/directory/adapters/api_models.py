@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from tsunagu_schemas import AgencyKind, DeliveryPreferences
+from tsunagu_schemas.bounds import MAX_ITEMS
 
 from ..domain import Address, Agency, AgencyProfile, Contact, Location, Service, TaxonomyCode
 
@@ -26,12 +27,13 @@ class AgencyRevision(BaseModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     kind: AgencyKind | None = None
     description: str | None = Field(default=None, max_length=4000)
-    services: list[Service] | None = Field(default=None, min_length=1)
+    services: list[Service] | None = Field(default=None, min_length=1, max_length=MAX_ITEMS)
     locations: list[Location] | None = Field(
         default=None,
+        max_length=MAX_ITEMS,
         description="Replaces the locations; hidden ones not named here by id are kept.",
     )
-    contacts: list[Contact] | None = None
+    contacts: list[Contact] | None = Field(default=None, max_length=MAX_ITEMS)
     delivery: DeliveryPreferences | None = None
 
     @field_validator(*REQUIRED_WHEN_GIVEN, mode="before")

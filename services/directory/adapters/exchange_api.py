@@ -24,10 +24,10 @@ class HsdsDocument(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    hsds_version: str | None = Field(default=None, examples=["3.0"])
+    hsds_version: str | None = Field(default=None, max_length=20, examples=["3.0"])
     organizations: list[dict[str, Any]] = Field(default_factory=list, max_length=MAX_ORGANIZATIONS)
-    taxonomies: list[dict[str, Any]] = Field(default_factory=list)
-    taxonomy_terms: list[dict[str, Any]] = Field(default_factory=list)
+    taxonomies: list[dict[str, Any]] = Field(default_factory=list, max_length=MAX_ORGANIZATIONS)
+    taxonomy_terms: list[dict[str, Any]] = Field(default_factory=list, max_length=5000)
 
 
 class OutcomeView(BaseModel):

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from tsunagu_schemas import AgencyEventData, AgencyKind, DeliveryPreferences
 from tsunagu_schemas.agency import AGENCY_DEACTIVATED, AGENCY_REGISTERED, AGENCY_UPDATED
+from tsunagu_schemas.bounds import MAX_ITEMS
 
 from .details import Contact, Location, Service
 from .errors import AgencyInactive, LocationNotFound, UnknownCodes, VersionMismatch
@@ -28,9 +29,9 @@ class AgencyProfile(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     kind: AgencyKind
     description: str | None = Field(default=None, max_length=4000)
-    services: list[Service] = Field(min_length=1)
-    locations: list[Location] = Field(default_factory=list)
-    contacts: list[Contact] = Field(default_factory=list)
+    services: list[Service] = Field(min_length=1, max_length=MAX_ITEMS)
+    locations: list[Location] = Field(default_factory=list, max_length=MAX_ITEMS)
+    contacts: list[Contact] = Field(default_factory=list, max_length=MAX_ITEMS)
     delivery: DeliveryPreferences = Field(default_factory=DeliveryPreferences)
 
     @field_validator("locations")

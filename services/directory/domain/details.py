@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from tsunagu_schemas import ServiceEntry
+from tsunagu_schemas.bounds import MAX_ITEMS, EmailAddress, LongText, Name, ShortText
 
 Weekday = Literal["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 WEEKDAYS: tuple[Weekday, ...] = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -22,10 +23,10 @@ class Contact(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str = Field(min_length=1)
-    role: str | None = None
-    phone: str | None = None
-    email: str | None = Field(default=None, pattern=EMAIL)
+    name: Name
+    role: ShortText | None = None
+    phone: Annotated[str, Field(max_length=40)] | None = None
+    email: EmailAddress | None = None
 
 
 class Schedule(BaseModel):
@@ -33,14 +34,15 @@ class Schedule(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    days: list[Weekday] = Field(min_length=1, description="iCalendar weekday codes.")
-    opens_at: str = Field(pattern=CLOCK_TIME, examples=["09:00"])
+    days: list[Weekday] = Field(min_length=1, max_length=7, description="iCalendar weekday codes.")
+    opens_at: str = Field(pattern=CLOCK_TIME, max_length=5, examples=["09:00"])
     closes_at: str = Field(
         pattern=CLOCK_TIME,
+        max_length=5,
         examples=["17:00"],
         description="`24:00` for midnight; earlier than `opens_at` for overnight hours.",
     )
-    description: str | None = None
+    description: LongText | None = None
 
     @field_validator("days")
     @classmethod
@@ -59,7 +61,7 @@ class Service(ServiceEntry):
         ge=0,
         description="How many more people the service can take now; omitted when not counted.",
     )
-    schedules: list[Schedule] = Field(default_factory=list)
+    schedules: list[Schedule] = Field(default_factory=list, max_length=MAX_ITEMS)
 
     def entry(self) -> ServiceEntry:
         """The part of the service that events carry."""
@@ -71,12 +73,12 @@ class Address(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    address_1: str = Field(min_length=1, description="Block, number and building.")
-    address_2: str | None = None
-    city: str = Field(min_length=1)
-    state_province: str = Field(min_length=1, description="Prefecture.")
-    postal_code: str = Field(min_length=1)
-    country: str = Field(default="JP", pattern=r"^[A-Z]{2}$")
+    address_1: Name = Field(description="Block, number and building.")
+    address_2: ShortText | None = None
+    city: Name
+    state_province: Name = Field(description="Prefecture.")
+    postal_code: Annotated[str, Field(min_length=1, max_length=20)]
+    country: str = Field(default="JP", pattern=r"^[A-Z]{2}$", max_length=2)
 
 
 def new_location_id() -> str:
@@ -89,9 +91,11 @@ class Location(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    id: str = Field(default_factory=new_location_id, description="A UUID; assigned if omitted.")
-    name: str = Field(min_length=1)
-    description: str | None = None
+    id: Annotated[str, Field(max_length=36)] = Field(
+        default_factory=new_location_id, description="A UUID; assigned if omitted."
+    )
+    name: Name
+    description: LongText | None = None
     address: Address
     hidden: bool = Field(
         default=False,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -14,10 +15,13 @@ from tsunagu_schemas import (
     ReferralStatus,
     Urgency,
 )
+from tsunagu_schemas.bounds import MAX_ITEMS, AgencyId, Code
 
 from ..domain import Action, Handoff, Leg, LegalBasis, NewReferral, Referral, Subject
 
 Needs = list[str]
+NeedCodes = Annotated[list[Code], Field(min_length=1, max_length=MAX_ITEMS)]
+"""Need categories as the taxonomy's codes."""
 
 
 class CreateReferralBody(BaseModel):
@@ -25,9 +29,9 @@ class CreateReferralBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    from_agency_id: str = Field(min_length=1, description="Must be the acting agency.")
-    to_agency_id: str = Field(min_length=1)
-    needs: Needs = Field(min_length=1, description="Need category codes.")
+    from_agency_id: AgencyId = Field(description="Must be the acting agency.")
+    to_agency_id: AgencyId
+    needs: NeedCodes = Field(description="Need category codes.")
     urgency: Urgency
     subject: Subject
     basis: LegalBasis
@@ -53,8 +57,8 @@ class HandoffBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    to_agency_id: str = Field(min_length=1)
-    needs: Needs | None = Field(default=None, min_length=1)
+    to_agency_id: AgencyId
+    needs: NeedCodes | None = None
     reason: HandoffReason
     keep_following: bool = True
     basis: LegalBasis | None = None

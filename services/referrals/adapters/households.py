@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tsunagu.web import ActingAgency, problem_responses
 from tsunagu_schemas import ReferralStatus
+from tsunagu_schemas.bounds import ReferralId
 
 from .. import use_cases
 from .answers import PortsDep
@@ -19,7 +20,7 @@ class LinkBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    referral_id: str = Field(min_length=1)
+    referral_id: ReferralId
 
 
 class RelatedView(BaseModel):

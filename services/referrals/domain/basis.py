@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from tsunagu_schemas.bounds import MAX_ITEMS, Identifier, ShortText
 
 from .errors import ReferralRefused
 
@@ -36,12 +38,12 @@ class LegalBasis(BaseModel):
 
     kind: BasisKind
     given_by: GivenBy | None = None
-    scope: list[str] | Literal["network"] | None = Field(
-        default=None, description='Agency ids the consent covers, or "network".'
+    scope: Annotated[list[Identifier], Field(max_length=MAX_ITEMS)] | Literal["network"] | None = (
+        Field(default=None, description='Agency ids the consent covers, or "network".')
     )
     obtained_at: datetime
     expires_at: datetime | None = None
-    reference: str | None = Field(default=None, description="Minutes or case reference.")
+    reference: ShortText | None = Field(default=None, description="Minutes or case reference.")
 
 
 def check_basis(basis: LegalBasis, *, receiving_agency_id: str, now: datetime, field: str) -> None:

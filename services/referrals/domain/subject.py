@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from tsunagu_schemas.bounds import MAX_ITEMS, Code, Language
+
 
 class Subject(BaseModel):
     """The person referred: personal data, shown only to agencies party to the referral."""
@@ -13,5 +15,7 @@ class Subject(BaseModel):
     display_name: str = Field(min_length=1, max_length=200)
     contact: str | None = Field(default=None, max_length=200)
     birth_year: int | None = Field(default=None, ge=1900, le=2100)
-    languages: list[str] = Field(default_factory=list, description="BCP 47 tags.")
-    area: str | None = Field(default=None, description="Area code where the person lives.")
+    languages: list[Language] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="BCP 47 tags."
+    )
+    area: Code | None = Field(default=None, description="Area code where the person lives.")

@@ -96,7 +96,7 @@ async def _publish_poison(bootstrap: str, *, referral_id: str, event_id: str) ->
         headers={
             "ce_specversion": "1.0",
             "ce_id": event_id,
-            "ce_source": "urn:tsunagu:test",
+            "ce_source": "urn:tsunagu:referrals",
             "ce_type": "tsunagu.referral.accepted",
             "ce_time": "2026-04-01T09:00:00Z",
             "ce_subject": referral_id,

@@ -103,7 +103,7 @@ async def test_poison_events_are_parked_with_a_reason_and_the_next_event_is_reco
     valid = referral_data(referral_id=referral_id)
     headers = {
         "ce_specversion": "1.0",
-        "ce_source": "urn:tsunagu:test",
+        "ce_source": "urn:tsunagu:referrals",
         "ce_type": "tsunagu.referral.accepted",
         "ce_time": "2026-04-01T09:00:00Z",
         "ce_subject": referral_id,

@@ -19,8 +19,8 @@ from tsunagu_schemas.agency import AGENCY_REGISTERED, AGENCY_UPDATED
 DISPLAY_NAME = "佐藤 一郎 (integration subject)"
 
 
-def fresh_id(prefix: str = "ag") -> str:
-    """An agency id no other test uses."""
+def fresh_id(prefix: str = "agc") -> str:
+    """An agency id no other test uses (in the directory's format, `agc_` and 12 hex digits)."""
     return f"{prefix}_{uuid.uuid4().hex[:12]}"
 
 
@@ -91,7 +91,7 @@ class Network:
             event_type=event_type,
             subject=data.agency_id,
             data=data,
-            service="test",
+            service="directory",
             time=datetime.now(UTC),
         )
         await publish_raw(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from tests.integration.harness import collect, headers_of, publish_raw
+from aiokafka import AIOKafkaProducer
+
+from tests.infra import kafka_options
+from tests.integration.harness import collect, headers_of, publish_event, publish_raw
 from tests.integration.referrals.network import (
     AGENCY_UPDATED,
     Network,
@@ -52,7 +55,7 @@ async def test_a_poison_directory_event_is_parked_and_the_next_one_still_applied
         headers={
             "ce_specversion": "1.0",
             "ce_id": poisoned,
-            "ce_source": "urn:test",
+            "ce_source": "urn:tsunagu:directory",
             "ce_type": "tsunagu.agency.registered",
             "ce_time": "2026-11-02T09:00:00Z",
         },
@@ -78,3 +81,62 @@ async def test_a_poison_directory_event_is_parked_and_the_next_one_still_applied
         "/v1/referrals", json=referral_body(sender, healthy), headers=acting(sender)
     )
     assert created.status_code == 201, created.text
+
+
+async def test_an_agency_event_from_another_source_is_parked_and_not_applied(
+    network: Network,
+) -> None:
+    target = fresh_id()
+    await network.register(target)
+    await network.wait_for_version({target: 1})
+    forged = await publish_event(
+        network.bootstrap,
+        event_type=AGENCY_UPDATED,
+        subject=target,
+        data=agency_event(target, version=999_999, active=False),
+        service="referrals",  # not the directory, which alone publishes agency events
+    )
+
+    def parked(records: list) -> list:  # type: ignore[type-arg]
+        return [r for r in records if headers_of(r).get("ce_id") == forged["event_id"]]
+
+    records = parked(
+        await collect(
+            network.bootstrap, dead_letter_topic(DIRECTORY_EVENTS), until=parked, timeout=60
+        )
+    )
+    headers = headers_of(records[0])
+    assert headers["x-tsunagu-dlq-reason"] == "foreign_source"
+    assert "urn:tsunagu:referrals is not urn:tsunagu:directory" in headers["x-tsunagu-dlq-error"]
+    stored = await network.agencies.find_one({"_id": target})
+    assert stored is not None
+    assert (stored["version"], stored["active"]) == (1, True)
+
+
+async def test_a_record_with_headers_that_are_not_text_is_parked_not_redelivered(
+    network: Network,
+) -> None:
+    poisoned, healthy = fresh_id("undecodable"), fresh_id()
+    producer = AIOKafkaProducer(**kafka_options(network.bootstrap))
+    await producer.start()
+    try:
+        headers = [("ce_id", poisoned.encode()), ("ce_type", b"\xff\xfe not utf-8")]
+        await producer.send_and_wait(
+            DIRECTORY_EVENTS, b"{}", key=poisoned.encode(), headers=headers
+        )
+    finally:
+        await producer.stop()
+    await network.register(healthy)  # handled after the poison: nothing stalled
+
+    def parked(records: list) -> list:  # type: ignore[type-arg]
+        return [r for r in records if r.key == poisoned.encode()]
+
+    records = parked(
+        await collect(
+            network.bootstrap, dead_letter_topic(DIRECTORY_EVENTS), until=parked, timeout=60
+        )
+    )
+    headers_found = headers_of(records[0])
+    assert headers_found["x-tsunagu-dlq-reason"] == "invalid"
+    assert "headers not UTF-8: ce_type" in headers_found["x-tsunagu-dlq-error"]
+    await network.wait_for_version({healthy: 1})

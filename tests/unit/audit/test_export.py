@@ -84,3 +84,15 @@ def test_the_cli_rejects_an_unreadable_line_at_its_seq(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "first bad seq 2" in result.output
     assert "line 2" in result.output
+
+
+def test_no_csv_cell_is_read_as_a_formula() -> None:
+    record = records(1)[0].model_copy(
+        update={"subject": '=HYPERLINK("http://evil")', "actor": "+cmd", "referral_id": "@sum"}
+    )
+    record = record.model_copy(update={"agency_ids": ["-2+3", "agency-b"]})
+    row = next(csv.DictReader(io.StringIO(csv_header() + csv_line(record))))
+    assert row["subject"] == '\'=HYPERLINK("http://evil")'
+    assert (row["actor"], row["referral_id"]) == ("'+cmd", "'@sum")
+    assert row["agency_ids"] == "'-2+3 agency-b"
+    assert row["event_id"] == "e-1", "ordinary cells are unchanged"

@@ -36,16 +36,18 @@ def _env_names(cls: type[BaseSettings]) -> set[str]:
 
 
 def _resolved(value: object) -> str:
-    """Replace `${VAR:-default}` by its default, as compose does with VAR unset."""
-    return re.sub(r"\$\{[A-Z_]+:-([^}]*)\}", r"\1", str(value))
+    """Replace `${VAR:-default}` by its default, and a required `${VAR:?…}` by a stand-in."""
+    value = re.sub(r"\$\{[A-Z_]+:\?[^}]*\}", "stand-in", str(value))
+    return re.sub(r"\$\{[A-Z_]+:-([^}]*)\}", r"\1", value)
 
 
 def test_compose_runs_kafka_mongodb_and_the_four_services() -> None:
     services = _compose()["services"]
-    assert set(services) == {"kafka", "mongo", *SERVICES}
+    assert set(services) == {"kafka", "kafka-acl", "mongo", *SERVICES}
     assert services["kafka"]["image"].startswith("apache/kafka:")
+    assert services["kafka-acl"]["command"] == ["tsunagu", "kafka", "provision"]
     assert "--replSet" in services["mongo"]["command"]
-    for name in ("kafka", "mongo", *SERVICES):
+    for name in ("kafka", "mongo", *SERVICES):  # kafka-acl runs once and exits
         assert "test" in services[name]["healthcheck"], name
 
 
@@ -59,7 +61,7 @@ def test_each_service_runs_its_module_on_its_documented_port(name: str) -> None:
     assert int(env[f"TSUNAGU_{name.upper()}_PORT"]) == port
     assert _settings_class(name)().port == port  # type: ignore[attr-defined]
     assert f"{port}/readyz" in " ".join(service["healthcheck"]["test"])
-    assert set(service["depends_on"]) == {"kafka", "mongo"}
+    assert set(service["depends_on"]) == {"kafka", "kafka-acl", "mongo"}
 
 
 @pytest.mark.parametrize("name", SERVICES)
@@ -73,6 +75,10 @@ def test_each_compose_variable_is_one_the_service_reads_and_it_accepts_them(
         monkeypatch.setenv(key, _resolved(value))
     settings: Any = cls()
     assert settings.kafka_bootstrap_servers == "kafka:9092"
+    assert (settings.kafka_security_protocol, settings.kafka_sasl_username) == (
+        "SASL_SSL",
+        f"tsunagu-{name}",
+    )
     assert settings.mongo_url.startswith("mongodb://mongo:27017")
     assert settings.host == "0.0.0.0"
     assert settings.database == f"tsunagu_{name}"

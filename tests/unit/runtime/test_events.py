@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from cloudevents.core.bindings import kafka as ce_kafka
 
-from tsunagu.events import PoisonEvent, outbox_entry, parse_event
+from tsunagu.events import ForeignSource, PoisonEvent, outbox_entry, parse_event
 from tsunagu_schemas import ReferralEventData, ReferralStatus, Urgency, topics
 
 NOW = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
@@ -112,3 +112,17 @@ def test_an_unknown_event_type_is_poison() -> None:
     entry["headers"]["ce_type"] = "tsunagu.referral.teleported"
     with pytest.raises(PoisonEvent, match="invalid envelope"):
         _parse(entry)
+
+
+def test_an_event_from_a_service_not_owning_its_topic_is_a_foreign_source() -> None:
+    entry = outbox_entry(
+        event_type="tsunagu.referral.accepted",
+        subject="ref_1",
+        data=_referral_data(),
+        service="notifications",
+        time=NOW,
+    )
+    with pytest.raises(ForeignSource, match="not urn:tsunagu:referrals") as raised:
+        _parse(entry)
+    assert raised.value.reason == "foreign_source"
+    assert _parse(_entry()).attributes.source == "urn:tsunagu:referrals"
