@@ -15,7 +15,7 @@ from tsunagu.web.problems import MEDIA_TYPE, TYPE_BASE, Problem
 
 from .claims import Principal, Role
 from .discovery import IssuerUnavailable
-from .policy import AccessPolicy, Rule
+from .policy import AccessPolicy, Refused, Rule
 from .verifier import InvalidToken, TokenVerifier
 
 log = structlog.get_logger(__name__)
@@ -90,7 +90,11 @@ async def authorize(request: Request, credentials: Credentials) -> Principal | N
     if rule.public:
         return None
     principal = await _verified(request, credentials, None)
-    rule.check(principal, request)
+    try:
+        rule.check(principal, request)
+    except Refused as refused:
+        kind = "forbidden" if refused.status == 403 else "not-found"
+        raise Problem(refused.status, refused.detail, kind=kind) from refused
     return principal
 
 

@@ -7,12 +7,19 @@ from dataclasses import dataclass, field
 
 from fastapi import Request
 
-from tsunagu.web.problems import Problem
-
 from .claims import Principal, Role
 
 RouteKey = tuple[str, str]
 """A route as (method, path template), e.g. ("GET", "/v1/agencies/{agency_id}")."""
+
+
+class Refused(Exception):
+    """The caller may not make this request: 403, or 404 where existence must not leak."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -32,7 +39,7 @@ class Rule:
     hide: bool = False
 
     def check(self, principal: Principal, request: Request) -> None:
-        """Answer 403 (or 404 when hiding) unless `principal` may make `request`."""
+        """Refused (403, or 404 when hiding) unless `principal` may make `request`."""
         named = _named_agency(request, self.own_agency)
         if principal.role in self.delegates:
             allowed = self.delegates[principal.role]
@@ -40,11 +47,11 @@ class Rule:
                 return
         if principal.role not in self.roles:
             roles = ", ".join(sorted(r.value for r in self.roles)) or "no role"
-            raise Problem(403, f"this needs the role {roles}", kind="forbidden")
+            raise Refused(403, f"this needs the role {roles}")
         if principal.role is Role.AGENCY and named is not None and named != principal.agency_id:
             if self.hide:
-                raise Problem(404, "nothing found here for this agency", kind="not-found")
-            raise Problem(403, "an agency acts only for itself", kind="forbidden")
+                raise Refused(404, "nothing found here for this agency")
+            raise Refused(403, "an agency acts only for itself")
 
 
 def allow(*roles: Role, own_agency: str | None = None, hide: bool = False) -> Rule:

@@ -8,8 +8,7 @@ import pytest
 from starlette.requests import Request
 
 from tsunagu.auth import Principal, Role
-from tsunagu.auth.policy import Rule, allow
-from tsunagu.web.problems import Problem
+from tsunagu.auth.policy import Refused, Rule, allow
 
 
 def _principal(role: Role, agency_id: str | None = None) -> Principal:
@@ -31,8 +30,8 @@ def _request(path_params: dict[str, str], query: str = "") -> Request:
 def _status(rule: Rule, principal: Principal, request: Request) -> int:
     try:
         rule.check(principal, request)
-    except Problem as problem:
-        return problem.status
+    except Refused as refused:
+        return refused.status
     return 200
 
 
