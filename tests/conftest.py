@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
+from tests.access import TestIssuer, serving_issuer
 from tests.infra import Endpoints, provide_endpoints
 
 
@@ -14,3 +15,10 @@ def endpoints() -> Iterator[Endpoints]:
     """Kafka and store addresses for the whole session (see ``tests/infra.py``)."""
     with provide_endpoints() as found:
         yield found
+
+
+@pytest.fixture(scope="session")
+async def test_issuer(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[TestIssuer]:
+    """A token issuer on a real HTTP port that every in-process service trusts."""
+    async with serving_issuer(tmp_path_factory.mktemp("issuer") / "keys") as issuer:
+        yield issuer

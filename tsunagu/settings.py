@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from tsunagu.auth.settings import AuthSettings
 
 
-class ServiceSettings(BaseSettings):
-    """Endpoints common to all services (`TSUNAGU_*`) plus per-service HTTP and database."""
+class ServiceSettings(AuthSettings):
+    """Endpoints common to all services (`TSUNAGU_*`, the token issuer `TSUNAGU_AUTH_*`) plus
+    per-service HTTP and database."""
 
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 

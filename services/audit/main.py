@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from services.audit.adapters.access import ACCESS
 from services.audit.adapters.api import router
 from services.audit.adapters.mongo import COLLECTION, MongoAuditLog
 from services.audit.adapters.problems import PROBLEMS
@@ -11,6 +12,7 @@ from services.audit.adapters.subscribers import subscribe_to_events
 from services.audit.ports import Ports
 from services.audit.settings import AuditSettings
 from services.audit.use_cases import RecordEvent
+from tsunagu.auth.settings import service_verifier
 from tsunagu.lifespan import service_lifespan
 from tsunagu.messaging import make_broker
 from tsunagu.store import make_client
@@ -29,13 +31,18 @@ def create_app(settings: AuditSettings) -> FastAPI:
         scan_batch_size=settings.scan_batch_size,
     )
     subscribe_to_events(broker, ports=ports, settings=settings)
+    verifier, issuer_http = service_verifier(settings, environment=settings.environment)
     return create_web_app(
         title="Tsunagu audit",
         description="A hash-chained record of every event in the network, for auditors.",
         lifespan=service_lifespan(
-            prepare=audit_log.ensure_indexes, broker=broker, close=[("store", client.close)]
+            prepare=audit_log.ensure_indexes,
+            broker=broker,
+            close=[("issuer client", issuer_http.aclose), ("store", client.close)],
         ),
         routers=[router],
+        access=ACCESS,
+        verifier=verifier,
         readiness=store_and_kafka(client, broker),
         problems=PROBLEMS,
         ports=ports,

@@ -1,4 +1,4 @@
-"""Composition root: the store client, broker, ports, background work and app."""
+"""Composition root: the store client, broker, ports, issuer, background work and app."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import asyncio
 from fastapi import FastAPI
 
 from tsunagu import store
+from tsunagu.auth.settings import service_verifier
 from tsunagu.clock import Clock, SystemClock
 from tsunagu.lifespan import service_lifespan
 from tsunagu.messaging import make_broker
@@ -14,11 +15,13 @@ from tsunagu.outbox import OutboxRelay
 from tsunagu.web import create_app as create_service_app
 from tsunagu.web import store_and_kafka
 
+from .adapters.access import ACCESS, ISSUER_ACCESS
 from .adapters.api import agencies, taxonomy
 from .adapters.exchange_api import hsds
 from .adapters.mongo import SERVICE, MongoAgencyRepository
 from .adapters.problems import PROBLEMS
 from .adapters.taxonomy_files import load_taxonomy
+from .identity.hosting import built_in_issuer
 from .ports import Ports
 from .settings import DirectorySettings
 
@@ -26,7 +29,8 @@ from .settings import DirectorySettings
 def create_app(settings: DirectorySettings, *, clock: Clock | None = None) -> FastAPI:
     """Build the directory service; nothing connects until the lifespan starts."""
     client = store.make_client(settings.mongo_url)
-    collection = client[settings.database]["agencies"]
+    database = client[settings.database]
+    collection = database["agencies"]
     broker = make_broker(settings, service=SERVICE)
     write_lock = asyncio.Lock()
     repository = MongoAgencyRepository(collection, write_lock=write_lock)
@@ -36,6 +40,21 @@ def create_app(settings: DirectorySettings, *, clock: Clock | None = None) -> Fa
         poll_seconds=settings.relay_poll_seconds,
         write_lock=write_lock,
     )
+
+    async def agency_active(agency_id: str) -> bool:
+        agency = await repository.get(agency_id)
+        return agency is not None and agency.active
+
+    issuer = None
+    if settings.issuer_enabled:
+        issuer = built_in_issuer(
+            database=database,
+            environment=settings.environment,
+            auth=settings,
+            issuer=settings,
+            own_url=f"http://{settings.host}:{settings.port}",
+            agency_exists=agency_active,
+        )
     ports = Ports(
         agencies=repository,
         relay=relay,
@@ -44,18 +63,35 @@ def create_app(settings: DirectorySettings, *, clock: Clock | None = None) -> Fa
         ),
         clock=clock or SystemClock(milliseconds=True),  # to the millisecond the store keeps
         utc_offset=settings.utc_offset,
+        credentials=issuer.credentials if issuer else None,
     )
-    return create_service_app(
+    if issuer is not None:
+        verifier, issuer_http = issuer.verifier(leeway_seconds=settings.auth_leeway_seconds)
+    else:
+        verifier, issuer_http = service_verifier(settings, environment=settings.environment)
+
+    async def prepare() -> None:
+        if issuer is not None:
+            await issuer.prepare()
+        await repository.ensure_indexes()
+
+    app = create_service_app(
         title="Tsunagu directory",
-        description="The agencies of the network, the services they offer, where and to whom.",
+        description="The agencies of the network, the services they offer, where and to whom; "
+        "and the built-in token issuer of the local stack and small networks.",
         lifespan=service_lifespan(
-            prepare=repository.ensure_indexes,
+            prepare=prepare,
             broker=broker,
             background=[("relay", relay)],
-            close=[("store", client.close)],
+            close=[("issuer client", issuer_http.aclose), ("store", client.close)],
         ),
-        routers=[agencies, taxonomy, hsds],
+        routers=[agencies, taxonomy, hsds, *(issuer.routers if issuer else [])],
         readiness=store_and_kafka(client, broker),
         problems=PROBLEMS,
         ports=ports,
+        access={**ACCESS, **(ISSUER_ACCESS if issuer else {})},
+        verifier=verifier,
     )
+    if issuer is not None:
+        issuer.serve_from(app)
+    return app

@@ -40,6 +40,14 @@ class EventRelay(Protocol):
         ...
 
 
+class AgencyCredentials(Protocol):
+    """The clients that act for agencies, as the issuer keeps them."""
+
+    async def revoke_agency(self, agency_id: str) -> int:
+        """Revoke every client of an agency; how many were revoked."""
+        ...
+
+
 @dataclass(frozen=True)
 class Ports:
     """Everything the use cases depend on."""
@@ -50,3 +58,5 @@ class Ports:
     clock: Clock
     utc_offset: str = "+09:00"
     """The city's offset from UTC, at which opening hours are local times (HSDS exchange)."""
+    credentials: AgencyCredentials | None = None
+    """The built-in issuer's clients, revoked with their agency (None with an outside issuer)."""

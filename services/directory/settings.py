@@ -9,11 +9,13 @@ from pydantic_settings import SettingsConfigDict
 
 from tsunagu.settings import ServiceSettings
 
+from .identity.settings import IssuerSettings
+
 TAXONOMY_DIR = Path(__file__).parent / "taxonomy"
 
 
-class DirectorySettings(ServiceSettings):
-    """Settings of the directory service."""
+class DirectorySettings(ServiceSettings, IssuerSettings):
+    """Settings of the directory service and of the issuer it hosts (`TSUNAGU_ISSUER_*`)."""
 
     model_config = SettingsConfigDict(env_prefix="TSUNAGU_DIRECTORY_")
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 import httpx
 from fastapi import FastAPI
 
+from services.notifications.adapters.access import access
 from services.notifications.adapters.agency_store import MongoAgencyContacts
 from services.notifications.adapters.api import router
 from services.notifications.adapters.channels import AgencyTopicChannel, MailSpool, WebhookChannel
@@ -20,6 +21,7 @@ from services.notifications.domain import RetryPolicy
 from services.notifications.ports import Ports
 from services.notifications.settings import NotificationsSettings
 from services.notifications.use_cases import attempt_delivery, next_claim
+from tsunagu.auth.settings import service_verifier
 from tsunagu.clock import Clock, SystemClock
 from tsunagu.lifespan import service_lifespan
 from tsunagu.messaging import make_broker
@@ -81,6 +83,8 @@ def create_app(settings: NotificationsSettings, *, clock: Clock | None = None) -
     )
     subscribe_to_events(broker, ports=ports, settings=settings)
 
+    verifier, issuer_http = service_verifier(settings, environment=settings.environment)
+
     async def prepare() -> None:
         await inbox.ensure_indexes()
         await queue.ensure_indexes()
@@ -92,9 +96,15 @@ def create_app(settings: NotificationsSettings, *, clock: Clock | None = None) -
             prepare=prepare,
             broker=broker,
             background=[("relay", relay), ("delivery worker", worker)],
-            close=[("webhook client", http.aclose), ("store", client.close)],
+            close=[
+                ("webhook client", http.aclose),
+                ("issuer client", issuer_http.aclose),
+                ("store", client.close),
+            ],
         ),
         routers=[router],
+        access=access(settings.coordinator_agency_id),
+        verifier=verifier,
         readiness=store_and_kafka(client, broker),
         problems=PROBLEMS,
         ports=ports,

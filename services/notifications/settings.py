@@ -38,6 +38,10 @@ class NotificationsSettings(ServiceSettings):
     delivery_lease_seconds: float = Field(default=60.0, gt=0)
     delivery_poll_seconds: float = Field(default=1.0, gt=0)
     delivery_concurrency: int = Field(default=8, ge=1)
+    coordinator_agency_id: str | None = Field(
+        default=None,
+        description="Id of the agency escalations go to; the coordinator role reads its inbox.",
+    )
 
     @model_validator(mode="after")
     def _refuse_development_key_elsewhere(self) -> NotificationsSettings:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from tsunagu.auth.settings import service_verifier
 from tsunagu.clock import Clock, SystemClock
 from tsunagu.lifespan import service_lifespan
 from tsunagu.messaging import make_broker
@@ -13,6 +14,7 @@ from tsunagu.web import create_app as create_service_app
 from tsunagu.web import store_and_kafka
 
 from .adapters import api, households, records, transitions
+from .adapters.access import ACCESS
 from .adapters.agency_store import MongoAgencies
 from .adapters.creation_keys import CREATION_KEYS, MongoCreationKeys
 from .adapters.household_store import HOUSEHOLD_LINKS, MongoHouseholdLinks
@@ -41,10 +43,10 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
         creation_keys=MongoCreationKeys(collection=database[CREATION_KEYS]),
         sla=settings.sla_policy(),
         coordinator=settings.coordinator_agency_id,
-        coordinator_name=settings.coordinator_agency_name,
     )
     subscribe_to_directory(broker, ports=ports, settings=settings)
     scanner = SlaScanner(ports=ports, interval=settings.sla_scan_seconds)
+    verifier, issuer_http = service_verifier(settings, environment=settings.environment)
     app = create_service_app(
         title="Tsunagu referrals",
         description="Referrals and handoffs of a person between the network's agencies.",
@@ -52,9 +54,11 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
             prepare=referrals.ensure_indexes,
             broker=broker,
             background=[("relay", relay), ("sla scanner", scanner)],
-            close=[("store", client.close)],
+            close=[("issuer client", issuer_http.aclose), ("store", client.close)],
         ),
         routers=[records.router, api.router, transitions.router, households.router],
+        access=ACCESS,
+        verifier=verifier,
         readiness=store_and_kafka(client, broker, kafka_timeout=settings.broker_ping_seconds),
         problems=PROBLEMS,
         ports=ports,

@@ -93,10 +93,6 @@ class AgencyDirectory(Protocol):
         """The agency, or None when the directory never announced it."""
         ...
 
-    async def named(self, name: str) -> Agency | None:
-        """The active agency of that name, or None."""
-        ...
-
     async def apply(self, agency: Agency) -> bool:
         """Store the agency if newer than what is stored; tell whether it was applied."""
         ...
@@ -113,11 +109,4 @@ class Ports:
     creation_keys: CreationKeys | None = None
     sla: SlaPolicy = DEFAULT_SLA
     coordinator: str | None = None
-    coordinator_name: str | None = None
-
-    async def coordinator_id(self) -> str | None:
-        """The coordinator's agency id: as configured, or found by its directory name."""
-        if self.coordinator or not self.coordinator_name:
-            return self.coordinator
-        found = await self.agencies.named(self.coordinator_name)
-        return found.agency_id if found else None
+    """The id of the agency overdue legs are escalated to (named by id only)."""

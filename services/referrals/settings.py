@@ -28,11 +28,9 @@ class ReferralsSettings(ServiceSettings):
         default=30.0, gt=0, description="How often the service looks for overdue legs."
     )
     coordinator_agency_id: str | None = Field(
-        default=None, description="Agency that overdue legs are escalated to (the city office)."
-    )
-    coordinator_agency_name: str | None = Field(
         default=None,
-        description="Or the coordinator's directory name, looked up in the local directory.",
+        description="Id of the agency overdue legs are escalated to (the city office); never "
+        "looked up by name.",
     )
 
     def sla_policy(self) -> SlaPolicy:

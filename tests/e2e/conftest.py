@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from services.directory import register_first_client
+from tests.access import DirectoryTokens
 from tests.e2e.webhook_receiver import WebhookReceiver
 from tests.infra import Endpoints
 from tests.integration.kafka_positions import end_offsets
@@ -34,6 +36,7 @@ class System:
     urls: dict[str, str]
     endpoints: Endpoints
     run_id: str
+    tokens: DirectoryTokens
 
 
 @pytest.fixture(scope="module")
@@ -41,11 +44,19 @@ def system(endpoints: Endpoints, tmp_path_factory: pytest.TempPathFactory) -> It
     """Start directory, referrals, notifications and audit as processes; stop them after."""
     run_id = uuid.uuid4().hex[:8]
     logs: Path = tmp_path_factory.mktemp("service-logs")
+    keys: Path = tmp_path_factory.mktemp("issuer-keys")
     handles: list[ProcessHandle] = []
     urls: dict[str, str] = {}
+    ports = {spec.name: free_port() for spec in SERVICES}
+    issuer = next(s for s in SERVICES if s.name == "directory").base_url(ports["directory"])
+    first = asyncio.run(
+        register_first_client(mongo_url=endpoints.mongo_url, database=f"e2e_directory_{run_id}")
+    )
+    assert first.client_secret is not None
+    tokens = DirectoryTokens(issuer, (first.client.client_id, first.client_secret))
     try:
         for spec in SERVICES:
-            port = free_port()
+            port = ports[spec.name]
             env = service_env(
                 spec.name,
                 kafka_bootstrap_servers=endpoints.kafka_bootstrap_servers,
@@ -53,6 +64,8 @@ def system(endpoints: Endpoints, tmp_path_factory: pytest.TempPathFactory) -> It
                 port=port,
                 database=f"e2e_{spec.name}_{run_id}",
                 kafka_login=endpoints.kafka_login,
+                issuer=issuer,
+                issuer_keys=keys,
             )
             env[f"{spec.env_prefix}CONSUMER_GROUP"] = f"e2e-{spec.name}-{run_id}"
             # The topics are shared by every run: start at their end, not in their history.
@@ -68,7 +81,7 @@ def system(endpoints: Endpoints, tmp_path_factory: pytest.TempPathFactory) -> It
             urls[spec.name] = spec.base_url(port)
         for handle in handles:
             wait_service_ready(handle, urls[handle.name], timeout=90)
-        yield System(urls=urls, endpoints=endpoints, run_id=run_id)
+        yield System(urls=urls, endpoints=endpoints, run_id=run_id, tokens=tokens)
     finally:
         # SIGTERM, then SIGKILL after the bound: stop_all raises naming any that outlived both.
         outcomes = stop_all(list(reversed(handles)), {}, default=STOP_TIMEOUT)

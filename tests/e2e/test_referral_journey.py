@@ -13,6 +13,7 @@ import httpx
 from aiokafka import TopicPartition
 from cloudevents.core.bindings import kafka as ce_kafka
 
+from tests.access import PrincipalAuth, acting, as_role
 from tests.e2e.conftest import System
 from tests.e2e.webhook_receiver import WebhookReceiver
 from tests.integration.harness import collect, eventually
@@ -52,7 +53,7 @@ async def _act(
     agency: str,
     body: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    response = await http.post(url, json=body or {}, headers={"X-Tsunagu-Agency": agency})
+    response = await http.post(url, json=body or {}, headers=acting(agency))
     assert response.status_code in (200, 201), response.text
     return response.json()  # type: ignore[no-any-return]
 
@@ -63,7 +64,7 @@ async def _act_once_known(
     """Act, waiting while the referrals service has not yet learnt a new agency (422)."""
 
     async def attempt() -> dict[str, Any] | None:
-        response = await http.post(url, json=body, headers={"X-Tsunagu-Agency": agency})
+        response = await http.post(url, json=body, headers=acting(agency))
         assert response.status_code in (200, 422), response.text
         return response.json() if response.status_code == 200 else None  # type: ignore[no-any-return]
 
@@ -91,7 +92,7 @@ async def _create_referral(http: httpx.AsyncClient, system: System, a: str, b: s
     async def attempt() -> dict[str, Any] | None:
         # The referrals service learns of new agencies from directory events: wait for them.
         response = await http.post(
-            f"{system.urls['referrals']}/v1/referrals", json=body, headers={"X-Tsunagu-Agency": a}
+            f"{system.urls['referrals']}/v1/referrals", json=body, headers=acting(a)
         )
         assert response.status_code in (201, 422), response.text
         return response.json() if response.status_code == 201 else None
@@ -138,7 +139,8 @@ async def test_a_referral_walks_accept_handoff_accept_close_across_all_services(
     bootstrap = system.endpoints.kafka_bootstrap_servers
     watched = [*topics.EVENT_TOPICS]
     start = await end_offsets(bootstrap, watched)
-    async with httpx.AsyncClient(timeout=20) as http:
+    auth = PrincipalAuth(system.tokens, "coordinator")
+    async with httpx.AsyncClient(timeout=20, auth=auth) as http:
         a = await _register(
             http,
             system,
@@ -194,7 +196,7 @@ async def _assert_inboxes(
         url = f"{system.urls['notifications']}/v1/agencies/{agency}/inbox?limit=100"
 
         async def inbox(agency: str = agency, url: str = url) -> list[dict[str, Any]]:
-            response = await http.get(url, headers={"X-Tsunagu-Agency": agency})
+            response = await http.get(url, headers=acting(agency))
             assert response.status_code == 200, response.text
             return response.json()["items"]  # type: ignore[no-any-return]
 
@@ -228,7 +230,7 @@ async def _assert_webhooks(
         agency = paths[delivery.path]
         secret_response = await http.post(
             f"{system.urls['notifications']}/v1/agencies/{agency}/webhook-secret",
-            headers={"X-Tsunagu-Agency": agency},
+            headers=acting(agency),
         )
         secret = secret_response.json()["secret"]
         digest = hmac.new(secret.encode(), delivery.body, hashlib.sha256).hexdigest()
@@ -243,7 +245,7 @@ async def _assert_audit(
     url = f"{system.urls['audit']}/v1/audit/records?referral_id={referral_id}&limit=100"
 
     async def recorded() -> list[dict[str, Any]]:
-        return (await http.get(url)).json()["items"]  # type: ignore[no-any-return]
+        return (await http.get(url, headers=as_role("auditor"))).json()["items"]  # type: ignore[no-any-return]
 
     async def referral_events_recorded() -> bool:
         kinds = [i["type"] for i in await recorded()]

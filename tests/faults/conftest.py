@@ -8,9 +8,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 import pytest
 from rich.console import Console
 
+from services.directory import register_first_client
+from tests.access import DirectoryTokens, PrincipalAuth
 from tests.infra import register_kafka_login
 from tsunagu_ops.localstack import (
     KAFKA,
@@ -47,6 +50,12 @@ class FaultStack:
     services: dict[str, ProcessHandle] = field(default_factory=dict)
     urls: dict[str, str] = field(default_factory=dict)
     envs: dict[str, dict[str, str]] = field(default_factory=dict)
+    tokens: DirectoryTokens | None = None
+
+    def client(self) -> httpx.AsyncClient:
+        """An HTTP client acting as the coordinator, or as whom a request names (tokens)."""
+        assert self.tokens is not None, "the directory has not started"
+        return httpx.AsyncClient(timeout=10, auth=PrincipalAuth(self.tokens, "coordinator"))
 
     @property
     def bootstrap(self) -> str:
@@ -71,14 +80,19 @@ class FaultStack:
         if name not in self.envs:
             port = free_port()
             spec = next(s for s in SERVICES if s.name == name)
+            url = spec.base_url(port)
             env = service_env(
                 name,
                 kafka_bootstrap_servers=self.bootstrap,
                 mongo_url=self.layout.mongo_url,
                 port=port,
                 database=f"faults_{name}_{self.run_id}",
+                issuer=self.urls.get("directory", url),  # the directory starts first
+                issuer_keys=self.layout.root / "issuer-keys",
             )
             env.update(service_login_env(self.layout, name))  # its own principal and ACLs
+            if name == "directory":
+                self.tokens = _coordinator_tokens(url, self.layout.mongo_url, env)
             env[f"{spec.env_prefix}CONSUMER_GROUP"] = self.group(name)
             env.update({f"{spec.env_prefix}{k}": v for k, v in FAST_RECOVERY.items()})
             self.envs[name], self.urls[name] = env, spec.base_url(port)
@@ -115,6 +129,14 @@ class FaultStack:
         stop_all(handles, {KAFKA: 30.0}, default=20.0)
         alive = [h.name for h in handles if handle_alive(h)]
         assert not alive, f"survived their stop: {alive}"
+
+
+def _coordinator_tokens(url: str, mongo_url: str, env: dict[str, str]) -> DirectoryTokens:
+    """Register the stack's first coordinator in the directory's store; tokens through it."""
+    database = env["TSUNAGU_DIRECTORY_DATABASE"]
+    new = asyncio.run(register_first_client(mongo_url=mongo_url, database=database))
+    assert new.client_secret is not None
+    return DirectoryTokens(url, (new.client.client_id, new.client_secret))
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,8 @@ from typing import Any
 
 import httpx
 
+from tests.access import acting
+
 RETRY_SECONDS = 0.3
 GIVE_UP_SECONDS = 90.0
 
@@ -100,7 +102,7 @@ class LoadGenerator:
         """POST, answering None when the service could not answer (down, or its store away)."""
         try:
             response = await self._http.post(
-                url, json=body or {}, headers={"X-Tsunagu-Agency": agency, **headers}
+                url, json=body or {}, headers={**acting(agency), **headers}
             )
         except httpx.TransportError:
             return None
@@ -135,7 +137,7 @@ class LoadGenerator:
         while True:
             try:
                 response = await self._http.get(
-                    self._url, params={"limit": 100}, headers={"X-Tsunagu-Agency": self._network.a}
+                    self._url, params={"limit": 100}, headers=acting(self._network.a)
                 )
                 if response.status_code == 200:
                     items = response.json()["items"]
@@ -148,7 +150,7 @@ class LoadGenerator:
         while True:
             try:
                 response = await self._http.get(
-                    f"{self._url}/{referral_id}", headers={"X-Tsunagu-Agency": agency}
+                    f"{self._url}/{referral_id}", headers=acting(agency)
                 )
                 if response.status_code == 200:
                     return response.json()

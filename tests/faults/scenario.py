@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 import httpx
 from aiokafka import TopicPartition
 
+from tests.access import as_role
 from tests.faults.conftest import FaultStack
 from tests.faults.load import LoadReport, Network
 from tests.faults.settlement import (
@@ -102,5 +103,7 @@ async def assert_settled_exactly_once(
         await assert_no_consumer_lags(stack)
 
     await settled(check)
-    verification = (await http.get(f"{stack.urls['audit']}/v1/audit/verify")).json()
+    verification = (
+        await http.get(f"{stack.urls['audit']}/v1/audit/verify", headers=as_role("auditor"))
+    ).json()
     assert verification["ok"] is True, verification

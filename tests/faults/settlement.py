@@ -10,6 +10,7 @@ import httpx
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
+from tests.access import acting, as_role
 from tests.infra import kafka_options
 from tests.integration.kafka_positions import Records, partitions_of
 from tsunagu.events import PoisonEvent, parse_event
@@ -73,7 +74,9 @@ async def audited_event_ids(
     ids: list[str] = []
     for referral_id in referral_ids:
         response = await http.get(
-            f"{audit_url}/v1/audit/records", params={"referral_id": referral_id, "limit": 100}
+            f"{audit_url}/v1/audit/records",
+            params={"referral_id": referral_id, "limit": 100},
+            headers=as_role("auditor"),
         )
         response.raise_for_status()
         ids += [i["event_id"] for i in response.json()["items"]]
@@ -87,7 +90,7 @@ async def inbox_event_ids(
     response = await http.get(
         f"{notifications_url}/v1/agencies/{agency}/inbox",
         params={"limit": 200},
-        headers={"X-Tsunagu-Agency": agency},
+        headers=acting(agency),
     )
     response.raise_for_status()
     return [entry["event_id"] for entry in response.json()["items"]]

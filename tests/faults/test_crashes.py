@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import time
 
-import httpx
 import pytest
 
 from tests.faults.conftest import FaultStack
@@ -20,7 +19,7 @@ CASE_SECONDS = 110.0
 
 async def _crash_mid_load(stack: FaultStack, part: str) -> None:
     started = time.monotonic()
-    async with httpx.AsyncClient(timeout=10) as http:
+    async with stack.client() as http:
         network = await fresh_network(http, stack)
         start = await end_offsets(stack.bootstrap, EVENT_TOPICS)
         load = LoadGenerator(http, stack.urls["referrals"], network)

@@ -8,9 +8,9 @@ import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-import httpx
 from aiokafka import AIOKafkaProducer, TopicPartition
 
+from tests.access import as_role
 from tests.faults.conftest import FaultStack
 from tests.faults.load import LoadGenerator, Network
 from tests.faults.scenario import CONSUMED, assert_settled_exactly_once, fresh_network, settled
@@ -124,7 +124,7 @@ async def test_poison_events_on_every_consumed_topic_are_parked_and_nothing_else
 ) -> None:
     stack = fault_stack
     dlq_topics = [dead_letter_topic(t) for t in EVENT_TOPICS]
-    async with httpx.AsyncClient(timeout=10) as http:
+    async with stack.client() as http:
         network = await fresh_network(http, stack)
         start = await end_offsets(stack.bootstrap, EVENT_TOPICS)
         dlq_start = await end_offsets(stack.bootstrap, dlq_topics)
@@ -149,5 +149,9 @@ async def test_poison_events_on_every_consumed_topic_are_parked_and_nothing_else
         await settled(all_parked, timeout=30)
         for position in positions:
             query = {"referral_id": _subject(position)}
-            response = await http.get(f"{stack.urls['audit']}/v1/audit/records", params=query)
+            response = await http.get(
+                f"{stack.urls['audit']}/v1/audit/records",
+                params=query,
+                headers=as_role("auditor"),
+            )
             assert response.json()["items"] == [], "a poison event reached the audit log"

@@ -31,6 +31,7 @@ class ServiceEnv:
     kafka_bootstrap_servers: str
     mongo_url: str
     run_id: str
+    auth_issuer: str | None = None
 
     def settings_kwargs(self, service: str) -> dict[str, Any]:
         """Keyword arguments for a service's settings class, isolated to this run."""
@@ -41,15 +42,21 @@ class ServiceEnv:
             "database": f"test_{service}_{self.run_id}",
             "consumer_group": f"test-{service}-{self.run_id}",
             "relay_poll_seconds": 0.2,
+            "auth_issuer": self.auth_issuer,
+            # A directory in-process trusts the tests' issuer rather than hosting its own.
+            "issuer_enabled": False,
         }
 
 
 @asynccontextmanager
-async def running(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    """Run the app's lifespan (store, broker, relay) and yield an HTTP client bound to it."""
+async def running(app: FastAPI, auth: httpx.Auth | None = None) -> AsyncIterator[httpx.AsyncClient]:
+    """Run the app's lifespan (store, broker, relay) and yield an HTTP client bound to it,
+    sending requests with `auth` (see `tests.access.PrincipalAuth`)."""
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://service", auth=auth
+        ) as client:
             yield client
 
 

@@ -12,10 +12,10 @@ from typing import Any
 import httpx
 from aiokafka import TopicPartition
 
+from tests.access import acting
 from tests.integration.harness import eventually
 from tests.integration.kafka_positions import Records, read_from
 
-AGENCY_HEADER = "X-Tsunagu-Agency"
 SUBJECT = {"display_name": "鈴木 家族 (scenario)", "contact": "090-0000-7777", "birth_year": 1984}
 
 
@@ -79,14 +79,12 @@ class City:
 
     async def read(self, referral_id: str, agency: str) -> httpx.Response:
         """Read a referral as an agency."""
-        return await self.referrals.get(
-            f"/v1/referrals/{referral_id}", headers={AGENCY_HEADER: agency}
-        )
+        return await self.referrals.get(f"/v1/referrals/{referral_id}", headers=acting(agency))
 
     async def _once_known(self, path: str, body: dict[str, Any], agency: str) -> httpx.Response:
         """POST; an answer saying an agency is not (yet) in the directory is retried a while."""
         for _ in range(100):
-            response = await self.referrals.post(path, json=body, headers={AGENCY_HEADER: agency})
+            response = await self.referrals.post(path, json=body, headers=acting(agency))
             if response.status_code != 422 or "not in the directory" not in response.text:
                 return response
             await asyncio.sleep(0.2)
@@ -95,7 +93,7 @@ class City:
     async def inbox(self, agency: str) -> list[dict[str, Any]]:
         """The agency's notifications, newest first."""
         response = await self.notifications.get(
-            f"/v1/agencies/{agency}/inbox", headers={AGENCY_HEADER: agency}
+            f"/v1/agencies/{agency}/inbox", headers=acting(agency)
         )
         assert response.status_code == 200, response.text
         return list(response.json()["items"])

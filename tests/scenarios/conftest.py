@@ -30,6 +30,7 @@ from services.referrals.adapters.referral_store import MongoReferrals
 from services.referrals.main import create_app as referrals_app
 from services.referrals.ports import Ports
 from services.referrals.settings import ReferralsSettings
+from tests.access import PrincipalAuth, TestIssuer
 from tests.infra import Endpoints
 from tests.integration.harness import ServiceEnv, running
 from tests.integration.kafka_positions import end_offsets
@@ -41,15 +42,22 @@ COORDINATOR = "ag_city_office_scenarios"
 
 
 @pytest.fixture(scope="package")
-async def city(endpoints: Endpoints) -> AsyncIterator[City]:
+async def city(endpoints: Endpoints, test_issuer: TestIssuer) -> AsyncIterator[City]:
     """Directory, referrals, notifications and audit, started once for the scenarios."""
-    env = ServiceEnv(endpoints.kafka_bootstrap_servers, endpoints.mongo_url, uuid.uuid4().hex[:8])
+    env = ServiceEnv(
+        endpoints.kafka_bootstrap_servers,
+        endpoints.mongo_url,
+        uuid.uuid4().hex[:8],
+        auth_issuer=test_issuer.url,
+    )
     coordinator = f"{COORDINATOR}_{env.run_id}"
     directory = DirectorySettings(**env.settings_kwargs("directory"))
     referrals = ReferralsSettings(
         **env.settings_kwargs("referrals"), coordinator_agency_id=coordinator, sla_scan_seconds=3600
     )
-    notifications = NotificationsSettings(**env.settings_kwargs("notifications"))
+    notifications = NotificationsSettings(
+        **env.settings_kwargs("notifications"), coordinator_agency_id=coordinator
+    )
     audit = AuditSettings(**env.settings_kwargs("audit"))
     every = (directory, referrals, notifications, audit)
     for service in every:
@@ -63,12 +71,18 @@ async def city(endpoints: Endpoints) -> AsyncIterator[City]:
     try:
         async with AsyncExitStack() as stack:
             yield City(
-                directory=await stack.enter_async_context(running(directory_app(directory))),
-                referrals=await stack.enter_async_context(running(referrals_service)),
-                notifications=await stack.enter_async_context(
-                    running(notifications_app(notifications))
+                directory=await stack.enter_async_context(
+                    running(directory_app(directory), PrincipalAuth(test_issuer, "coordinator"))
                 ),
-                audit=await stack.enter_async_context(running(audit_app(audit))),
+                referrals=await stack.enter_async_context(
+                    running(referrals_service, PrincipalAuth(test_issuer))
+                ),
+                notifications=await stack.enter_async_context(
+                    running(notifications_app(notifications), PrincipalAuth(test_issuer))
+                ),
+                audit=await stack.enter_async_context(
+                    running(audit_app(audit), PrincipalAuth(test_issuer, "auditor"))
+                ),
                 bootstrap=env.kafka_bootstrap_servers,
                 clock=clock,
                 scanner=referrals_service.state.sla_scanner,

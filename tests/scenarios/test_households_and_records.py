@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from aiokafka import TopicPartition
 
-from tests.scenarios.city import AGENCY_HEADER, City, events_of
+from tests.access import acting
+from tests.scenarios.city import City, events_of
 
 MEETING = {"kind": "support_meeting", "reference": "要対協 2026-12"}
 
@@ -23,22 +24,20 @@ async def test_linked_household_referrals_show_each_other_only_as_existing(
     outsider_link = await city.referrals.post(
         f"/v1/referrals/{child}/links",
         json={"referral_id": parent},
-        headers={AGENCY_HEADER: cafeteria},
+        headers=acting(cafeteria),
     )
     assert outsider_link.status_code == 404, "the cafeteria is not party to the parent's referral"
     linked = await city.referrals.post(
         f"/v1/referrals/{child}/links",
         json={"referral_id": parent},
-        headers={AGENCY_HEADER: office},
+        headers=acting(office),
     )
     assert linked.status_code == 201, linked.text
 
-    seen = await city.referrals.get(
-        f"/v1/referrals/{child}/links", headers={AGENCY_HEADER: cafeteria}
-    )
+    seen = await city.referrals.get(f"/v1/referrals/{child}/links", headers=acting(cafeteria))
     assert seen.json()["items"] == [{"id": parent, "status": "requested", "party": False}]
     other_way = await city.referrals.get(
-        f"/v1/referrals/{parent}/links", headers={AGENCY_HEADER: hikikomori}
+        f"/v1/referrals/{parent}/links", headers=acting(hikikomori)
     )
     assert [i["id"] for i in other_way.json()["items"]] == [child]
     assert (await city.read(parent, cafeteria)).status_code == 404, "no content of the other"
@@ -69,7 +68,7 @@ async def test_the_provision_record_lists_exactly_the_disclosures_made_to_an_age
         response = await city.referrals.get(
             "/v1/referrals/provision-records",
             params={"agency_id": agency, "since": str(since), "until": str(until)},
-            headers={AGENCY_HEADER: agency},
+            headers=acting(agency),
         )
         assert response.status_code == 200, response.text
         return list(response.json()["items"])
@@ -94,7 +93,7 @@ async def test_the_provision_record_lists_exactly_the_disclosures_made_to_an_age
     forbidden = await city.referrals.get(
         "/v1/referrals/provision-records",
         params={"agency_id": welfare, "since": begin.isoformat(), "until": end.isoformat()},
-        headers={AGENCY_HEADER: hotline},
+        headers=acting(hotline),
     )
     assert forbidden.status_code == 403
 

@@ -10,17 +10,18 @@ import pytest
 from fastapi import FastAPI
 
 from services.referrals.adapters.bodies import CreateReferralBody
+from tests.access import PrincipalAuth, TestIssuer, acting
 
 SERVICES = ("directory", "referrals", "notifications", "audit")
 UNBOUNDED_FORMATS = ("date-time", "date")  # fixed-size by their format
 
 
-def _app(name: str) -> FastAPI:
+def _app(name: str, issuer: str | None = None) -> FastAPI:
     main = importlib.import_module(f"services.{name}.main")
     settings = getattr(
         importlib.import_module(f"services.{name}.settings"), f"{name.title()}Settings"
     )
-    app: FastAPI = main.create_app(settings())
+    app: FastAPI = main.create_app(settings(auth_issuer=issuer) if issuer else settings())
     return app
 
 
@@ -93,14 +94,15 @@ def test_the_sample_referral_is_valid_as_it_is() -> None:
     ],
 )
 async def test_a_referral_with_an_unbounded_or_malformed_field_is_refused(
-    changes: dict[str, Any], field: str
+    changes: dict[str, Any], field: str, test_issuer: TestIssuer
 ) -> None:
-    transport = httpx.ASGITransport(app=_app("referrals"))
-    async with httpx.AsyncClient(transport=transport, base_url="http://service") as client:
+    transport = httpx.ASGITransport(app=_app("referrals", test_issuer.url))
+    auth = PrincipalAuth(test_issuer)
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://service", auth=auth
+    ) as client:
         response = await client.post(
-            "/v1/referrals",
-            json=_referral(**changes),
-            headers={"X-Tsunagu-Agency": "agc_000000000001"},
+            "/v1/referrals", json=_referral(**changes), headers=acting("agc_000000000001")
         )
     assert response.status_code == 422, response.text
     assert field in [error["field"] for error in response.json()["errors"]]

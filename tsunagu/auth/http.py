@@ -15,11 +15,13 @@ from tsunagu.web.problems import MEDIA_TYPE, TYPE_BASE, Problem
 
 from .claims import Principal, Role
 from .discovery import IssuerUnavailable
+from .policy import AccessPolicy, Refused, Rule
 from .verifier import InvalidToken, TokenVerifier
 
 log = structlog.get_logger(__name__)
 REALM = "tsunagu"
 VERIFIER_STATE = "token_verifier"
+POLICY_STATE = "access_policy"
 # RFC 6750 §3: error_description holds only %x20-21 / %x23-5B / %x5D-7E.
 UNSAFE_IN_CHALLENGE = re.compile(r"[^\x20\x21\x23-\x5b\x5d-\x7e]")
 bearer_scheme = HTTPBearer(
@@ -54,21 +56,70 @@ def bearer_principal(
     """A dependency answering the caller's Principal; `verifier` defaults to the app's."""
 
     async def principal(request: Request, credentials: Credentials) -> Principal:
-        if credentials is None or not credentials.credentials:
-            raise Unauthenticated("a bearer access token is required", invalid_token=False)
-        checker = verifier or getattr(request.app.state, VERIFIER_STATE)
-        try:
-            return await checker.verify(credentials.credentials)
-        except InvalidToken as exc:
-            log.info("token refused", reason=str(exc), path=request.url.path)
-            raise Unauthenticated(str(exc), invalid_token=True) from exc
-        except IssuerUnavailable as exc:
-            log.warning("issuer unavailable", error=str(exc))
-            raise Problem(
-                503, "the token issuer cannot be reached", kind="issuer-unavailable"
-            ) from exc
+        return await _verified(request, credentials, verifier)
 
     return principal
+
+
+async def _verified(
+    request: Request,
+    credentials: HTTPAuthorizationCredentials | None,
+    verifier: TokenVerifier | None,
+) -> Principal:
+    if credentials is None or not credentials.credentials:
+        raise Unauthenticated("a bearer access token is required", invalid_token=False)
+    checker = verifier or getattr(request.app.state, VERIFIER_STATE)
+    try:
+        return await checker.verify(credentials.credentials)
+    except InvalidToken as exc:
+        log.info("token refused", reason=str(exc), path=request.url.path)
+        raise Unauthenticated(str(exc), invalid_token=True) from exc
+    except IssuerUnavailable as exc:
+        log.warning("issuer unavailable", error=str(exc))
+        raise Problem(503, "the token issuer cannot be reached", kind="issuer-unavailable") from exc
+
+
+def install_access(app: FastAPI, policy: AccessPolicy) -> None:
+    """Make `policy` the one `authorize` checks every request of `app` against."""
+    setattr(app.state, POLICY_STATE, policy)
+
+
+async def authorize(request: Request, credentials: Credentials) -> Principal | None:
+    """The app-wide guard: the route's rule, then the token; None on a public route."""
+    rule = _rule_of(request)
+    if rule.public:
+        return None
+    principal = await _verified(request, credentials, None)
+    try:
+        rule.check(principal, request)
+    except Refused as refused:
+        kind = "forbidden" if refused.status == 403 else "not-found"
+        raise Problem(refused.status, refused.detail, kind=kind) from refused
+    return principal
+
+
+def _rule_of(request: Request) -> Rule:
+    route = request.scope.get("route")
+    key = (request.method, str(getattr(route, "path", "")))
+    policy: AccessPolicy = getattr(request.app.state, POLICY_STATE, {})
+    rule = policy.get(key)
+    if rule is None:
+        log.error("route without an access rule", method=key[0], path=key[1])
+        raise Problem(403, "this route has no access rule", kind="forbidden")
+    return rule
+
+
+async def authorized_caller(
+    found: Annotated[Principal | None, Depends(authorize)],
+) -> Principal:
+    """The caller the guard verified (a route with a public rule has none: 401)."""
+    if found is None:
+        raise Unauthenticated("a bearer access token is required", invalid_token=False)
+    return found
+
+
+Caller = Annotated[Principal, Depends(authorized_caller)]
+"""The verified caller of a guarded route, already checked against the route's rule."""
 
 
 CallerPrincipal = Annotated[Principal, Depends(bearer_principal())]

@@ -2,7 +2,7 @@
 
 from .acting import ActingAgency
 from .app import ReadinessCheck, create_app, ports_of
-from .headers import ExpectedVersion, Trace, continued_trace, expected_version
+from .headers import ExpectedVersion, RequiredVersion, Trace, continued_trace, expected_version
 from .problems import Problem, ProblemMap, problem_responses
 from .readiness import store_and_kafka
 
@@ -12,6 +12,7 @@ __all__ = [
     "Problem",
     "ProblemMap",
     "ReadinessCheck",
+    "RequiredVersion",
     "Trace",
     "continued_trace",
     "create_app",

@@ -1,30 +1,21 @@
-"""Who is acting: until authentication exists, the agency names itself in a header.
-
-This module is the one place to change when authentication replaces the header.
-"""
+"""Who is acting: the agency a verified access token speaks for."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Header
+from fastapi import Depends
+
+from tsunagu.auth.http import Caller
 
 from .problems import Problem
 
-HEADER = "X-Tsunagu-Agency"
 
-
-async def acting_agency(
-    x_tsunagu_agency: Annotated[
-        str | None, Header(description="Id of the agency making the request.")
-    ] = None,
-) -> str:
-    """Return the acting agency's id, or answer 401 when the request names none."""
-    if not x_tsunagu_agency:
-        raise Problem(
-            401, f"the {HEADER} header must name the acting agency", kind="unauthenticated"
-        )
-    return x_tsunagu_agency
+async def acting_agency(caller: Caller) -> str:
+    """The id of the agency the caller's token acts for; 403 for any other role."""
+    if caller.agency_id is None:
+        raise Problem(403, "only an agency may do this", kind="forbidden")
+    return caller.agency_id
 
 
 ActingAgency = Annotated[str, Depends(acting_agency)]

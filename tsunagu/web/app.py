@@ -7,9 +7,14 @@ from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+
+from tsunagu.auth import Role
+from tsunagu.auth.http import authorize, install_access, install_verifier
+from tsunagu.auth.policy import PUBLIC, AccessPolicy, RouteKey, allow, unruled_routes
+from tsunagu.auth.verifier import TokenVerifier
 
 from .limits import MAX_BODY_BYTES, BodyLimit
 from .problems import ProblemMap, install_problem_handlers
@@ -18,6 +23,16 @@ ReadinessCheck = Callable[[], Awaitable[None]]
 
 REQUESTS = Counter("tsunagu_http_requests_total", "HTTP requests", ["method", "route", "status"])
 LATENCY = Histogram("tsunagu_http_request_seconds", "HTTP request latency", ["method", "route"])
+OPERATIONS: AccessPolicy = {
+    ("GET", "/healthz"): PUBLIC,
+    ("GET", "/readyz"): PUBLIC,
+    ("GET", "/metrics"): allow(Role.OPERATOR),
+}
+"""Who may call the routes every service has: health and readiness are open, metrics not."""
+
+
+class RoutesWithoutRules(RuntimeError):
+    """A service would serve routes its access policy says nothing about."""
 
 
 def create_app(
@@ -27,24 +42,47 @@ def create_app(
     lifespan: Callable[[FastAPI], AbstractAsyncContextManager[None]],
     routers: Sequence[APIRouter],
     readiness: dict[str, ReadinessCheck],
+    access: AccessPolicy,
+    verifier: TokenVerifier | None = None,
     problems: ProblemMap | None = None,
     ports: object = None,
     max_body_bytes: int = MAX_BODY_BYTES,
 ) -> FastAPI:
     """Build a service's app with its routers plus /healthz, /readyz and /metrics.
 
+    Every request passes the guard: the route's rule in `access` (a route without one stops
+    the build), then the bearer token, checked by `verifier` (or one installed later).
     `problems` maps the domain's errors to answers; `ports` are what the routes reach through
     `ports_of`, as the composition root built them. Bodies over `max_body_bytes` get 413.
     """
-    app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
+    app = FastAPI(
+        title=title,
+        description=description,
+        version="1.0.0",
+        lifespan=lifespan,
+        dependencies=[Depends(authorize)],
+    )
     app.state.ports = ports
     install_problem_handlers(app, problems)
     for router in routers:
         app.include_router(router)
     app.include_router(_ops_router(readiness))
+    policy = {**OPERATIONS, **access}
+    missing = unruled_routes(route_keys(app), policy)
+    if missing:
+        raise RoutesWithoutRules(f"routes without an access rule: {missing}")
+    install_access(app, policy)
+    if verifier is not None:
+        install_verifier(app, verifier)
     app.middleware("http")(_measure)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     return app
+
+
+def route_keys(app: FastAPI) -> list[RouteKey]:
+    """Every (method, path) the app's OpenAPI document lists."""
+    paths: dict[str, dict[str, Any]] = app.openapi()["paths"]
+    return [(method.upper(), path) for path, operations in paths.items() for method in operations]
 
 
 def ports_of(request: Request) -> Any:

@@ -22,6 +22,18 @@ def expected_version(if_match: str | None) -> int | None:
     return int(tag)
 
 
+def required_version(if_match: str | None) -> int:
+    """The version an If-Match header names; 428 without one (or with `*`), 400 if unreadable."""
+    version = expected_version(if_match)
+    if version is None:
+        raise Problem(
+            428,
+            'this change needs If-Match with the version last read (its ETag, e.g. "3")',
+            kind="if-match-required",
+        )
+    return version
+
+
 def continued_trace(traceparent: str | None) -> str | None:
     """The caller's W3C trace context if well formed; None starts a new trace."""
     if traceparent is not None and TRACEPARENT.fullmatch(traceparent.strip()):
@@ -38,6 +50,15 @@ async def _if_match(
     return expected_version(if_match)
 
 
+async def _required_if_match(
+    if_match: Annotated[
+        str,
+        Header(alias="If-Match", description='The version last read, as its ETag (e.g. "3").'),
+    ] = "",
+) -> int:
+    return required_version(if_match or None)
+
+
 async def _traceparent(
     traceparent: Annotated[
         str | None, Header(alias="traceparent", description="W3C trace context to continue.")
@@ -48,5 +69,7 @@ async def _traceparent(
 
 ExpectedVersion = Annotated[int | None, Depends(_if_match)]
 """The version a change is made over (If-Match), or None for any."""
+RequiredVersion = Annotated[int, Depends(_required_if_match)]
+"""The version a change is made over (If-Match), which the route requires (428 without)."""
 Trace = Annotated[str | None, Depends(_traceparent)]
 """The trace the request's events join, or None to start one."""

@@ -8,6 +8,7 @@ import uuid
 
 from rich.console import Console
 
+from tsunagu_ops.access import ClientCredential
 from tsunagu_ops.localstack.layout import default_layout
 from tsunagu_ops.localstack.pidfiles import live_record
 from tsunagu_ops.localstack.services import SERVICES
@@ -15,9 +16,10 @@ from tsunagu_ops.localstack.services import SERVICES
 from . import backlog as raw_runs
 from .catchup import CatchUp, delete_topics, run_catch_up
 from .machine import peak_rss_mb, this_machine
-from .report import print_report
+from .report import percentile, print_report
 from .settings import BenchSettings
 from .steady import SteadyState, run_steady_state
+from .tokens import verification_microseconds
 
 console = Console(width=150)
 
@@ -96,6 +98,12 @@ async def main() -> None:
         events_per_second=settings.rate,
         concurrency=settings.concurrency,
         show=_show,
+    )
+    credential = ClientCredential.load(layout.coordinator_credential)
+    verifying = await verification_microseconds(urls["directory"], credential)
+    console.print(
+        "Token verification per request (µs, p50/p99): "
+        f"{percentile(verifying, 0.5):,.0f} / {percentile(verifying, 0.99):,.0f}"
     )
     raw: dict[str, float] = {}
     catch_up = None

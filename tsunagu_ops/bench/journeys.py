@@ -11,8 +11,9 @@ from typing import Any
 
 import httpx
 
+from tsunagu_ops.access import NetworkTokens
+
 STEPS = ("created", "accepted", "handed_off", "accepted", "closed")
-AGENCY = "X-Tsunagu-Agency"
 
 
 @dataclass
@@ -73,8 +74,11 @@ MAX_BUSY_RETRIES = 10
 class JourneyDriver:
     """Walks referrals through their journey at a target rate with bounded concurrency."""
 
-    def __init__(self, http: httpx.AsyncClient, referrals: str, network: Network) -> None:
+    def __init__(
+        self, http: httpx.AsyncClient, referrals: str, network: Network, tokens: NetworkTokens
+    ) -> None:
         self._http, self._base, self._network = http, f"{referrals}/v1/referrals", network
+        self._tokens = tokens
         self.calls = Calls()
         self.completed = 0
 
@@ -83,7 +87,7 @@ class JourneyDriver:
         deadline = time.monotonic() + timeout
         for url, body, actor in self._probes():
             while True:
-                response = await self._http.post(url, json=body, headers={AGENCY: actor})
+                response = await self._http.post(url, json=body, auth=self._tokens.agency(actor))
                 if response.status_code in (200, 201, 409):
                     break
                 if time.monotonic() > deadline:
@@ -144,7 +148,7 @@ class JourneyDriver:
         """
         busy = 0
         while True:
-            response = await self._http.post(url, json=body, headers={AGENCY: actor})
+            response = await self._http.post(url, json=body, auth=self._tokens.agency(actor))
             if response.status_code != 503 or busy >= MAX_BUSY_RETRIES:
                 break
             busy += 1

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import httpx
 
+from tsunagu_ops.access import ClientCredential, NetworkTokens
+from tsunagu_ops.localstack import default_layout
 from tsunagu_schemas.topics import REFERRAL_EVENTS
 
 from .journeys import JourneyDriver, register_network
@@ -44,11 +46,13 @@ async def run_steady_state(
     show: Callable[[str], None],
 ) -> SteadyState:
     """Drive `referrals` journeys (five events each) and wait until all are audited."""
+    credential = ClientCredential.load(default_layout().coordinator_credential)
+    tokens = NetworkTokens(urls["directory"], credential)
     async with httpx.AsyncClient(
-        timeout=30, limits=httpx.Limits(max_connections=concurrency)
+        timeout=30, limits=httpx.Limits(max_connections=concurrency), auth=tokens.coordinator
     ) as http:
         network = await register_network(http, urls["directory"])
-        driver = JourneyDriver(http, urls["referrals"], network)
+        driver = JourneyDriver(http, urls["referrals"], network, tokens)
         show("waiting for the referrals service to learn the benchmark agencies")
         await driver.wait_until_known()
         tracker = EventTracker(bootstrap, REFERRAL_EVENTS, [AUDIT_GROUP, INBOX_GROUP])

@@ -13,6 +13,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from rich.text import Text
 
+from tsunagu_ops.cli.credentials import CredentialFile, coordinator_auth
+
 DEFAULT_URL = "http://127.0.0.1:8001"
 BATCH = 25
 RESULTS = ("created", "updated", "unchanged", "refused")
@@ -40,9 +42,11 @@ def export_command(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here instead of to stdout.")
     ] = None,
+    credential: CredentialFile = None,
 ) -> None:
     """Write every active agency as an HSDS 3.0 JSON document (hidden locations never are)."""
-    with httpx.Client(base_url=url, timeout=120) as http:
+    auth = coordinator_auth(credential)
+    with httpx.Client(base_url=url, timeout=120, auth=auth) as http:
         try:
             with status.status("Exporting the directory…"):
                 document = export_directory(http)
@@ -63,6 +67,7 @@ def import_command(
         Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="An HSDS export.")
     ],
     url: Url = DEFAULT_URL,
+    credential: CredentialFile = None,
 ) -> None:
     """Create or update one agency per organization of FILE; exit 1 if any was refused."""
     try:
@@ -73,7 +78,7 @@ def import_command(
     if not isinstance(document, dict):
         status.print(f"[red]{file} is not an HSDS document (an object with organizations).[/red]")
         raise typer.Exit(2)
-    with httpx.Client(base_url=url, timeout=120) as http:
+    with httpx.Client(base_url=url, timeout=120, auth=coordinator_auth(credential)) as http:
         try:
             report = import_directory(http, document)
         except DirectoryUnavailable as error:

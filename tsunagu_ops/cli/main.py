@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import typer
 
-from tsunagu_ops.cli import audit, demo, directory, dlq, kafka, stack
+from tsunagu_ops.cli import audit, credentials, demo, directory, dlq, kafka, stack
 
-COMMAND_MODULES = (stack, demo, audit, dlq, directory, kafka)
+COMMAND_MODULES = (stack, demo, audit, dlq, directory, credentials, kafka)
 
 app = typer.Typer(
     name="tsunagu",

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from tsunagu_ops.cli.demo import run_demo
+from tsunagu_ops.cli.demo import demo_coordinator_env, run_demo
 from tsunagu_ops.demo.journey import DEMO_REFERRALS_ENV
 from tsunagu_ops.localstack import (
     LocalStackError,
@@ -48,7 +48,8 @@ def up_command(
     """Start Kafka, the document store and the four services in the background."""
     layout = default_layout()
     if demo:  # short demo deadlines, unless set otherwise (see tsunagu_ops.demo.journey)
-        demo_settings = {k: v for k, v in DEMO_REFERRALS_ENV.items() if k not in os.environ}
+        wanted = {**DEMO_REFERRALS_ENV, **demo_coordinator_env(layout)}
+        demo_settings = {k: v for k, v in wanted.items() if k not in os.environ}
         layout = replace(layout, service_settings=demo_settings)
     if fresh:
         down(layout, console)
@@ -93,6 +94,7 @@ def _print_summary(layout: StackLayout, *, with_services: bool) -> None:
     table.add_row("Kafka bootstrap", layout.kafka_bootstrap_servers)
     table.add_row("Document store", layout.mongo_url)
     table.add_row("Data", str(layout.root))
+    table.add_row("Coordinator credential", str(layout.coordinator_credential))
     table.add_row("Logs", str(layout.logs))
     console.print(table)
     console.print("Stop everything with `tsunagu down`.")

@@ -9,17 +9,41 @@ from typing import Any
 
 import httpx
 
+from tsunagu_ops.access import NetworkTokens
 from tsunagu_ops.demo.network import FOOD_BANK, HOTLINE, NETWORK, WELFARE_OFFICE
 
-AGENCY_HEADER = "X-Tsunagu-Agency"
 DEMO_REFERRALS_ENV: dict[str, str] = {
     "TSUNAGU_REFERRALS_SLA_EMERGENCY_SECONDS": "15",
     "TSUNAGU_REFERRALS_SLA_SCAN_SECONDS": "2",
-    "TSUNAGU_REFERRALS_COORDINATOR_AGENCY_NAME": WELFARE_OFFICE,
 }
 """What `tsunagu up --demo` gives the referrals service: a 15-second emergency deadline, so the
-demo can show a breach escalated to the city office without waiting an hour."""
+demo can show a breach escalated to the city office without waiting an hour. The city office
+is the coordinator agency, named by id (`coordinator_env`) once the demo has registered it."""
 Say = Callable[[str], None]
+
+
+def coordinator_env(agency_id: str) -> dict[str, str]:
+    """The settings naming the coordinator agency (by id) to referrals and notifications."""
+    return {
+        "TSUNAGU_REFERRALS_COORDINATOR_AGENCY_ID": agency_id,
+        "TSUNAGU_NOTIFICATIONS_COORDINATOR_AGENCY_ID": agency_id,
+    }
+
+
+class DemoClient(httpx.Client):
+    """An HTTP client acting as the coordinator, or as an agency or auditor when asked."""
+
+    def __init__(self, tokens: NetworkTokens, **kwargs: Any) -> None:
+        super().__init__(auth=tokens.coordinator, **kwargs)
+        self.tokens = tokens
+
+    def agency(self, agency_id: str) -> httpx.Auth:
+        """Act as the agency `agency_id`."""
+        return self.tokens.agency(agency_id)
+
+    def auditor(self) -> httpx.Auth:
+        """Act as an auditor."""
+        return self.tokens.role("auditor")
 
 
 class DemoError(RuntimeError):
@@ -36,7 +60,7 @@ def expect(response: httpx.Response, *expected: int) -> dict[str, Any]:
     return response.json() if response.content else {}
 
 
-def seed_network(http: httpx.Client, directory: str, say: Say) -> dict[str, str]:
+def seed_network(http: DemoClient, directory: str, say: Say) -> dict[str, str]:
     """Register every agency of the network once; return their ids by name."""
     ids: dict[str, str] = {}
     for entry in NETWORK:
@@ -81,7 +105,7 @@ def referral_body(
 
 
 def post_when_known(
-    http: httpx.Client, url: str, body: dict[str, Any], *, agency: str, timeout: float = 60.0
+    http: DemoClient, url: str, body: dict[str, Any], *, agency: str, timeout: float = 60.0
 ) -> dict[str, Any]:
     """POST once the referrals service has learnt the agencies involved from directory events.
 
@@ -89,13 +113,13 @@ def post_when_known(
     """
     deadline = time.monotonic() + timeout
     while True:
-        response = http.post(url, json=body, headers={AGENCY_HEADER: agency})
+        response = http.post(url, json=body, auth=http.agency(agency))
         if response.status_code != 422 or time.monotonic() > deadline:
             return expect(response, 200, 201)
         time.sleep(0.5)
 
 
-def walk_referral(http: httpx.Client, referrals: str, ids: dict[str, str], say: Say) -> str:
+def walk_referral(http: DemoClient, referrals: str, ids: dict[str, str], say: Say) -> str:
     """Create → accept → hand off → accept → close, printing each step; return the id."""
     hotline, food_bank, welfare = ids[HOTLINE], ids[FOOD_BANK], ids[WELFARE_OFFICE]
     referral = post_when_known(
@@ -131,7 +155,7 @@ def walk_referral(http: httpx.Client, referrals: str, ids: dict[str, str], say: 
 
 
 def verify_audit(
-    http: httpx.Client, audit: str, referral_id: str, say: Say, timeout: float = 30.0
+    http: DemoClient, audit: str, referral_id: str, say: Say, timeout: float = 30.0
 ) -> bool:
     """Wait for the referral's five events in the audit log, then verify the whole chain."""
     deadline = time.monotonic() + timeout
@@ -139,7 +163,9 @@ def verify_audit(
     while time.monotonic() < deadline:
         page = expect(
             http.get(
-                f"{audit}/v1/audit/records", params={"referral_id": referral_id, "limit": 100}
+                f"{audit}/v1/audit/records",
+                params={"referral_id": referral_id, "limit": 100},
+                auth=http.auditor(),
             ),
             200,
         )
@@ -149,7 +175,7 @@ def verify_audit(
         time.sleep(0.5)
     for item in items:
         say(f"  audit #{item['seq']}: {item['type']} by {item['actor']} hash {item['hash'][:12]}…")
-    result = expect(http.get(f"{audit}/v1/audit/verify"), 200)
+    result = expect(http.get(f"{audit}/v1/audit/verify", auth=http.auditor()), 200)
     if result.get("ok"):
         say(
             f"Audit verification: ok ({result['records']} records, head seq "

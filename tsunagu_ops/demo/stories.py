@@ -7,10 +7,8 @@ import time
 from datetime import datetime
 from typing import Any
 
-import httpx
-
 from tsunagu_ops.demo.journey import (
-    AGENCY_HEADER,
+    DemoClient,
     DemoError,
     Say,
     expect,
@@ -23,7 +21,7 @@ CAFETERIA = "こども食堂ネットワーク"
 LONGEST_WAIT_SECONDS = 60.0
 
 
-def reroute_declined(http: httpx.Client, referrals: str, ids: dict[str, str], say: Say) -> str:
+def reroute_declined(http: DemoClient, referrals: str, ids: dict[str, str], say: Say) -> str:
     """The food bank declines; the hotline keeps the case and routes it to the city office."""
     hotline, food_bank, welfare = ids[HOTLINE], ids[FOOD_BANK], ids[WELFARE_OFFICE]
     body = referral_body(hotline, food_bank, needs=("livelihood",), note="Rent arrears.")
@@ -43,7 +41,7 @@ def reroute_declined(http: httpx.Client, referrals: str, ids: dict[str, str], sa
 
 
 def escalate_missed_deadline(
-    http: httpx.Client, referrals: str, ids: dict[str, str], say: Say
+    http: DemoClient, referrals: str, ids: dict[str, str], say: Say
 ) -> str:
     """An emergency referral nobody accepts in time is flagged and escalated."""
     hotline, shelter = ids[HOTLINE], ids[DV_SHELTER]
@@ -64,7 +62,7 @@ def escalate_missed_deadline(
     leg = overdue["legs"][-1]
     say(
         f"9. Not accepted in time: flagged overdue at {leg['sla_breached_at']}, escalated to "
-        f"{leg['escalated_to'] or 'no coordinator (none configured)'}"
+        f"{leg['escalated_to'] or 'no coordinator yet (the next `tsunagu up --demo` names it)'}"
     )
     accepted = post_when_known(
         http, f"{referrals}/v1/referrals/{referral['id']}/accept", {}, agency=shelter
@@ -74,12 +72,12 @@ def escalate_missed_deadline(
 
 
 def _wait_until_overdue(
-    http: httpx.Client, referrals: str, referral_id: str, agency: str, timeout: float
+    http: DemoClient, referrals: str, referral_id: str, agency: str, timeout: float
 ) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         view = expect(
-            http.get(f"{referrals}/v1/referrals/{referral_id}", headers={AGENCY_HEADER: agency}),
+            http.get(f"{referrals}/v1/referrals/{referral_id}", auth=http.agency(agency)),
             200,
         )
         if view["overdue"]:
@@ -88,7 +86,7 @@ def _wait_until_overdue(
     raise DemoError(f"referral {referral_id} was not flagged overdue within {timeout:.0f}s")
 
 
-def support_family(http: httpx.Client, referrals: str, ids: dict[str, str], say: Say) -> None:
+def support_family(http: DemoClient, referrals: str, ids: dict[str, str], say: Say) -> None:
     """The city office refers a mother and her child, and links the two referrals."""
     welfare, shelter = ids[WELFARE_OFFICE], ids[DV_SHELTER]
     cafeteria = ids.get(CAFETERIA, ids[FOOD_BANK])
@@ -105,8 +103,8 @@ def support_family(http: httpx.Client, referrals: str, ids: dict[str, str], say:
     post_when_known(
         http, f"{url}/{mother['id']}/links", {"referral_id": child["id"]}, agency=welfare
     )
-    seen = expect(http.get(f"{url}/{child['id']}/links", headers={AGENCY_HEADER: cafeteria}), 200)
-    hidden = http.get(f"{url}/{mother['id']}", headers={AGENCY_HEADER: cafeteria}).status_code
+    seen = expect(http.get(f"{url}/{child['id']}/links", auth=http.agency(cafeteria)), 200)
+    hidden = http.get(f"{url}/{mother['id']}", auth=http.agency(cafeteria)).status_code
     shown = ", ".join(f"{r['id']} ({r['status']})" for r in seen["items"])
     say(f"11. {WELFARE_OFFICE} linked a mother's and a child's referrals as one household")
     say(f"    the child's agency sees a related referral: {shown}; reading it → {hidden}")

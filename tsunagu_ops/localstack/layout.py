@@ -72,6 +72,16 @@ class StackLayout:
         return self.root / "logs"
 
     @property
+    def issuer_keys(self) -> Path:
+        """Folder with the built-in issuer's private signing keys (0700, files 0600)."""
+        return self.root / "issuer-keys"
+
+    @property
+    def coordinator_credential(self) -> Path:
+        """The coordinator's client credential that `tsunagu up` created (0600)."""
+        return self.root / "credentials" / "coordinator.json"
+
+    @property
     def run(self) -> Path:
         """Folder with one pid file per running process."""
         return self.root / "run"
@@ -92,7 +102,13 @@ class StackLayout:
 
     def data_paths(self) -> tuple[Path, ...]:
         """Return what a fresh start deletes: stored data and logs, never jars or binaries."""
-        return (self.kafka_data, self.store_data, self.logs)
+        return (
+            self.kafka_data,
+            self.store_data,
+            self.logs,
+            self.issuer_keys,
+            self.coordinator_credential.parent,
+        )
 
 
 def default_layout(home: Path | None = None) -> StackLayout:

@@ -93,6 +93,8 @@ def service_part(layout: StackLayout, name: str) -> Part:
             kafka_bootstrap_servers=layout.kafka_bootstrap_servers,
             mongo_url=layout.mongo_url,
             port=port,
+            issuer=directory_url(layout),
+            issuer_keys=layout.issuer_keys,
         ),
     }
 
@@ -102,6 +104,12 @@ def service_part(layout: StackLayout, name: str) -> Part:
     base_url = spec.base_url(port)
     probe = http_probe(f"{base_url}/readyz")
     return Part(name, port, base_url, probe, start, timeout=90.0)
+
+
+def directory_url(layout: StackLayout) -> str:
+    """The directory's URL: the issuer every service of this stack trusts."""
+    spec = service_spec("directory")
+    return spec.base_url(spec.port + layout.service_port_offset)
 
 
 def check_ports(layout: StackLayout, parts: Sequence[Part]) -> None:

@@ -60,8 +60,11 @@ def service_env(
     port: int | None = None,
     database: str | None = None,
     kafka_login: KafkaLogin | None = None,
+    issuer: str | None = None,
+    issuer_keys: Path | None = None,
 ) -> dict[str, str]:
-    """Return the environment variables that point service ``name`` at Kafka and the store.
+    """Return the environment variables that point service ``name`` at Kafka, the store and
+    the token issuer (the directory's URL); the directory keeps its keys in ``issuer_keys``.
 
     ``kafka_login`` (for ``kafka_bootstrap_servers``) adds the credentials the service uses.
     """
@@ -75,6 +78,10 @@ def service_env(
     }
     if database is not None:
         env[f"{spec.env_prefix}DATABASE"] = database
+    if issuer is not None:
+        env["TSUNAGU_AUTH_ISSUER"] = issuer
+    if issuer_keys is not None and name == "directory":
+        env["TSUNAGU_ISSUER_KEYS_DIR"] = str(issuer_keys)
     return env
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from rich.console import Console
 
+from tsunagu_ops.localstack.coordinator import ensure_coordinator
 from tsunagu_ops.localstack.layout import StackLayout
 from tsunagu_ops.localstack.parts import (
     KAFKA,
@@ -52,11 +53,15 @@ def all_parts(layout: StackLayout, console: Console) -> list[Part]:
 
 
 def up(layout: StackLayout, console: Console, *, services: bool = True) -> list[ProcessHandle]:
-    """Start (or reuse) the store and Kafka, then the services; wait until all are ready."""
+    """Start (or reuse) the store and Kafka, then the services; wait until all are ready.
+
+    The first time, a coordinator credential is written into the directory's store and saved
+    under the data folder (see `ensure_coordinator`)."""
     infrastructure = infrastructure_parts(layout, console)
     apps = service_parts(layout) if services else []
     check_ports(layout, infrastructure + apps)
     handles = launch(layout, infrastructure, console)
+    ensure_coordinator(layout, console)
     return handles + launch(layout, apps, console)
 
 

@@ -19,7 +19,7 @@ from tsunagu.web import ports_of, problem_responses
 
 MAX_PAGE = 1000
 PortsDep = Annotated[Ports, Depends(ports_of)]
-# acting-agency checks would go on this router
+# Who may call each route is decided before it runs, by the rules in `access.py`.
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
 
 

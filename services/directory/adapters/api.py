@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from tsunagu.web import ExpectedVersion, Trace, ports_of, problem_responses
+from tsunagu.web import RequiredVersion, Trace, ports_of, problem_responses
 
 from .. import use_cases
 from ..ports import Ports
@@ -86,17 +86,19 @@ async def get_agency(agency_id: str, response: Response, ports: PortsDep) -> Age
 
 
 @agencies.patch(
-    "/{agency_id}", response_model=AgencyView, responses=problem_responses(404, 409, 412, 422)
+    "/{agency_id}",
+    response_model=AgencyView,
+    responses=problem_responses(404, 409, 412, 422, 428),
 )
 async def revise_agency(
     agency_id: str,
     body: AgencyRevision,
     response: Response,
     ports: PortsDep,
-    version: ExpectedVersion,
+    version: RequiredVersion,
     trace: Trace,
 ) -> AgencyView:
-    """Change the fields given; a stale If-Match gets 412, a concurrent change 409."""
+    """Change the fields given; If-Match is required (428 without), a stale one gets 412."""
     agency = await use_cases.revise_agency(
         ports,
         agency_id,
@@ -108,16 +110,17 @@ async def revise_agency(
 
 
 @agencies.delete(
-    "/{agency_id}", response_model=AgencyView, responses=problem_responses(404, 409, 412)
+    "/{agency_id}", response_model=AgencyView, responses=problem_responses(404, 409, 412, 428)
 )
 async def deactivate_agency(
     agency_id: str,
     response: Response,
     ports: PortsDep,
-    version: ExpectedVersion,
+    version: RequiredVersion,
     trace: Trace,
 ) -> AgencyView:
-    """Deactivate an agency: referrals to it are refused afterwards; its history is kept."""
+    """Deactivate an agency (If-Match required): referrals to it are refused afterwards, its
+    clients are revoked; its history is kept."""
     agency = await use_cases.deactivate_agency(
         ports, agency_id, if_match=version, traceparent=trace
     )
@@ -127,18 +130,20 @@ async def deactivate_agency(
 @agencies.delete(
     "/{agency_id}/locations/{location_id}",
     response_model=AgencyView,
-    responses=problem_responses(404, 409),
+    responses=problem_responses(404, 409, 412, 428),
 )
 async def remove_location(
     agency_id: str,
     location_id: str,
     response: Response,
     ports: PortsDep,
+    version: RequiredVersion,
     trace: Trace,
 ) -> AgencyView:
-    """Remove one location, hidden or not (the only way to remove a hidden one)."""
+    """Remove one location, hidden or not (the only way to remove a hidden one); If-Match
+    required."""
     agency = await use_cases.remove_agency_location(
-        ports, agency_id, location_id, traceparent=trace
+        ports, agency_id, location_id, if_match=version, traceparent=trace
     )
     return with_etag(response, AgencyView.of(agency))
 

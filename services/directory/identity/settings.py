@@ -23,6 +23,11 @@ class IssuerSettings(BaseSettings):
 
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
 
+    issuer_enabled: bool = Field(
+        default=True,
+        validation_alias="TSUNAGU_ISSUER_ENABLED",
+        description="Serve the built-in issuer; false when TSUNAGU_AUTH_ISSUER is another server.",
+    )
     issuer_keys_dir: Path | None = Field(
         default=None,
         validation_alias="TSUNAGU_ISSUER_KEYS_DIR",

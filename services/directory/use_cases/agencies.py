@@ -88,20 +88,30 @@ async def revise_agency(
 async def deactivate_agency(
     ports: Ports, agency_id: str, *, if_match: int | None = None, traceparent: str | None = None
 ) -> Agency:
-    """Deactivate an agency and announce it; an inactive agency stays as it is."""
+    """Deactivate an agency, announce it and revoke its clients; an inactive one stays as is."""
     agency = await get_agency(ports, agency_id)
     check_version(agency, if_match)
     change = deactivate(agency, now=ports.clock.now())
-    return await _save(ports, agency, change, if_match=if_match, traceparent=traceparent)
+    saved = await _save(ports, agency, change, if_match=if_match, traceparent=traceparent)
+    if ports.credentials is not None:
+        revoked = await ports.credentials.revoke_agency(agency_id)
+        log.info("agency clients revoked", agency_id=agency_id, clients=revoked)
+    return saved
 
 
 async def remove_agency_location(
-    ports: Ports, agency_id: str, location_id: str, *, traceparent: str | None = None
+    ports: Ports,
+    agency_id: str,
+    location_id: str,
+    *,
+    if_match: int | None = None,
+    traceparent: str | None = None,
 ) -> Agency:
     """Remove one of the agency's locations, hidden or not, and announce the change."""
     agency = await get_agency(ports, agency_id)
+    check_version(agency, if_match)
     change = remove_location(agency, location_id, now=ports.clock.now())
-    return await _save(ports, agency, change, if_match=None, traceparent=traceparent)
+    return await _save(ports, agency, change, if_match=if_match, traceparent=traceparent)
 
 
 async def search_agencies(

@@ -15,9 +15,10 @@ from services.notifications.use_cases import (
     read_inbox,
     webhook_secret,
 )
-from tsunagu.web import ActingAgency, Problem, ports_of, problem_responses
+from tsunagu.web import ports_of, problem_responses
 
 PortsDep = Annotated[Ports, Depends(ports_of)]
+# Who may call each route is decided before it runs, by the rules in `access.py`.
 router = APIRouter(prefix="/v1/agencies/{agency_id}", tags=["notifications"])
 
 
@@ -54,12 +55,6 @@ class WebhookSecret(BaseModel):
     secret: str = Field(description="Key of the HMAC-SHA256 in X-Tsunagu-Signature (hex).")
 
 
-def _only_itself(acting: str, agency_id: str) -> None:
-    """An agency reads and changes only its own inbox and secret."""
-    if acting != agency_id:
-        raise Problem(403, f"agency {acting} may not act for agency {agency_id}", kind="forbidden")
-
-
 @router.get(
     "/inbox",
     summary="An agency's inbox",
@@ -68,14 +63,12 @@ def _only_itself(acting: str, agency_id: str) -> None:
 )
 async def get_inbox(
     agency_id: str,
-    acting: ActingAgency,
     ports: PortsDep,
     unread: Annotated[bool | None, Query(description="true: only unread; false: only read")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query()] = None,
 ) -> InboxPageOut:
     """List the agency's notifications, newest first."""
-    _only_itself(acting, agency_id)
     page = await read_inbox(ports, agency_id=agency_id, unread=unread, limit=limit, cursor=cursor)
     return InboxPageOut(
         items=[Notification.of(e) for e in page.items], next_cursor=page.next_cursor
@@ -88,11 +81,8 @@ async def get_inbox(
     response_model=Notification,
     responses=problem_responses(401, 403, 404),
 )
-async def post_read(
-    agency_id: str, notification_id: str, acting: ActingAgency, ports: PortsDep
-) -> Notification:
+async def post_read(agency_id: str, notification_id: str, ports: PortsDep) -> Notification:
     """Mark one notification as read (repeating it changes nothing)."""
-    _only_itself(acting, agency_id)
     entry = await mark_read(ports, agency_id=agency_id, notification_id=notification_id)
     return Notification.of(entry)
 
@@ -103,9 +93,6 @@ async def post_read(
     response_model=WebhookSecret,
     responses=problem_responses(401, 403),
 )
-async def post_webhook_secret(
-    agency_id: str, acting: ActingAgency, ports: PortsDep
-) -> WebhookSecret:
+async def post_webhook_secret(agency_id: str, ports: PortsDep) -> WebhookSecret:
     """Give the agency the secret with which to check `X-Tsunagu-Signature` on webhooks."""
-    _only_itself(acting, agency_id)
     return WebhookSecret(secret=webhook_secret(ports, agency_id=agency_id))

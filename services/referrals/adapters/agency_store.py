@@ -21,10 +21,6 @@ class MongoAgencies:
         """The agency, or None when the directory never announced it."""
         return _agency(await self._agencies.one({"_id": agency_id}))
 
-    async def named(self, name: str) -> Agency | None:
-        """The active agency of that name, or None."""
-        return _agency(await self._agencies.one({"name": name, "active": True}))
-
     async def apply(self, agency: Agency) -> bool:
         """Store the agency if newer than what is stored; tell whether it was applied."""
         fields = agency.model_dump(mode="json", exclude={"agency_id"})

@@ -19,7 +19,7 @@ async def flag_overdue(ports: Ports, *, now: datetime | None = None, batch: int 
     """
     at = now or ports.clock.now()
     flagged = 0
-    coordinator = await ports.coordinator_id()
+    coordinator = ports.coordinator
     for referral_id in await ports.referrals.due(at, limit=batch):
         referral = await ports.referrals.get(referral_id)
         if referral is None or not referral.leg.due(at):

@@ -8,6 +8,7 @@ import pytest
 
 from services.audit.main import create_app
 from services.audit.settings import AuditSettings
+from tests.access import PrincipalAuth, TestIssuer
 from tests.integration.audit.sample_events import AuditService
 from tests.integration.harness import ServiceEnv, running
 from tests.integration.kafka_positions import end_offsets
@@ -34,7 +35,10 @@ async def audit_settings(service_env: ServiceEnv) -> AuditSettings:
 
 
 @pytest.fixture
-async def audit(audit_settings: AuditSettings) -> AsyncIterator[AuditService]:
-    """The audit service, running for one test."""
-    async with running(create_app(audit_settings)) as http:
+async def audit(
+    audit_settings: AuditSettings, test_issuer: TestIssuer
+) -> AsyncIterator[AuditService]:
+    """The audit service, running for one test, called by an auditor."""
+    auth = PrincipalAuth(test_issuer, default="auditor")
+    async with running(create_app(audit_settings), auth) as http:
         yield AuditService(http=http, settings=audit_settings)

@@ -10,6 +10,7 @@ from services.audit.adapters.mongo import MongoAuditLog
 from services.audit.main import create_app
 from services.audit.settings import AuditSettings
 from services.audit.use_cases import RecordEvent, verify_log
+from tests.access import PrincipalAuth, TestIssuer
 from tests.integration.audit.sample_events import fresh_id, records_of, referral_data
 from tests.integration.audit.test_auditing import observed_event, stored
 from tests.integration.harness import eventually, headers_of, publish_event, publish_raw, running
@@ -48,6 +49,7 @@ async def test_a_batch_with_repeated_and_already_recorded_events_records_each_on
 
 async def test_a_backlog_with_poison_and_redeliveries_is_recorded_once_in_order_and_parked(
     audit_settings: AuditSettings,
+    test_issuer: TestIssuer,
 ) -> None:
     bootstrap = audit_settings.kafka_bootstrap_servers
     dead_letters = await end_offsets(bootstrap, [dead_letter_topic(REFERRAL_EVENTS)])
@@ -67,7 +69,7 @@ async def test_a_backlog_with_poison_and_redeliveries_is_recorded_once_in_order_
         )
         story.append(published["event_id"])
 
-    async with running(create_app(audit_settings)) as http:
+    async with running(create_app(audit_settings), PrincipalAuth(test_issuer, "auditor")) as http:
 
         async def all_recorded() -> list[dict[str, Any]] | None:
             found = await records_of(http, referral_id=referral_id)

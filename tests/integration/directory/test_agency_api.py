@@ -65,8 +65,8 @@ async def test_an_unknown_agency_is_not_found_whatever_the_method(
     path = "/v1/agencies/agc_000000000000"
     for response in (
         await directory.get(path),
-        await directory.patch(path, json={"name": "Anyone"}),
-        await directory.delete(path),
+        await directory.patch(path, json={"name": "Anyone"}, headers={"If-Match": '"1"'}),
+        await directory.delete(path, headers={"If-Match": '"1"'}),
     ):
         assert response.status_code == 404
         assert response.headers["content-type"] == PROBLEM
@@ -108,13 +108,15 @@ async def test_concurrent_revisions_of_one_version_let_exactly_one_through(
 async def test_a_revision_changes_only_the_fields_given(directory: httpx.AsyncClient) -> None:
     agency = await register(directory, description="Before")
     path = f"/v1/agencies/{agency['id']}"
-    revised = await directory.patch(path, json={"delivery": {"kafka": True}})
+    revised = await directory.patch(
+        path, json={"delivery": {"kafka": True}}, headers={"If-Match": '"1"'}
+    )
     assert revised.status_code == 200
     body = revised.json()
     assert body["delivery"]["kafka"] is True
     assert body["description"] == "Before"
     assert body["services"] == agency["services"]
-    nulled = await directory.patch(path, json={"name": None})
+    nulled = await directory.patch(path, json={"name": None}, headers={"If-Match": '"2"'})
     assert nulled.status_code == 422
     assert [e["field"] for e in nulled.json()["errors"]] == ["body.name"]
 
@@ -124,7 +126,7 @@ async def test_a_deactivated_agency_is_kept_but_no_longer_listed(
 ) -> None:
     agency = await register(directory)
     path = f"/v1/agencies/{agency['id']}"
-    deactivated = await directory.delete(path)
+    deactivated = await directory.delete(path, headers={"If-Match": '"1"'})
     assert deactivated.status_code == 200
     assert deactivated.json()["active"] is False
     assert deactivated.json()["version"] == 2
@@ -132,8 +134,23 @@ async def test_a_deactivated_agency_is_kept_but_no_longer_listed(
     assert (await directory.get("/v1/agencies")).json()["items"] == []
     listed = await directory.get("/v1/agencies", params={"include_inactive": "true"})
     assert [a["id"] for a in listed.json()["items"]] == [agency["id"]]
-    revised = await directory.patch(path, json={"name": "Back"})
+    revised = await directory.patch(path, json={"name": "Back"}, headers={"If-Match": '"2"'})
     assert revised.status_code == 409
+
+
+async def test_a_change_without_if_match_is_refused_with_428(
+    directory: httpx.AsyncClient,
+) -> None:
+    agency = await register(directory)
+    path = f"/v1/agencies/{agency['id']}"
+    for response in (
+        await directory.patch(path, json={"name": "Unseen"}),
+        await directory.delete(path),
+        await directory.patch(path, json={"name": "Any"}, headers={"If-Match": "*"}),
+    ):
+        assert response.status_code == 428
+        assert response.json()["type"].endswith("/if-match-required")
+    assert (await directory.get(path)).json()["version"] == 1
 
 
 async def test_the_taxonomy_lists_codes_with_both_labels(directory: httpx.AsyncClient) -> None:

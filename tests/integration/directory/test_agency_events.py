@@ -65,10 +65,12 @@ async def test_updates_and_deactivation_follow_in_order_with_increasing_versions
     agency_id = (await directory.post("/v1/agencies", json=agency_body())).json()["id"]
     trace = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
     revised = await directory.patch(
-        f"/v1/agencies/{agency_id}", json={"name": "Kita Pantry"}, headers={"traceparent": trace}
+        f"/v1/agencies/{agency_id}",
+        json={"name": "Kita Pantry"},
+        headers={"traceparent": trace, "If-Match": '"1"'},
     )
     assert revised.status_code == 200
-    deactivated = await directory.delete(f"/v1/agencies/{agency_id}")
+    deactivated = await directory.delete(f"/v1/agencies/{agency_id}", headers={"If-Match": '"2"'})
     assert deactivated.status_code == 200
     assert deactivated.json()["active"] is False
 

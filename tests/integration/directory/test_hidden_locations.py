@@ -49,7 +49,9 @@ async def test_a_hidden_location_never_appears_in_answers_searches_exports_or_ev
     assert created.status_code == 201, created.text
     agency_id = created.json()["id"]
     assert [x["id"] for x in created.json()["locations"]] == [OFFICE_ID]
-    revised = await directory.patch(f"/v1/agencies/{agency_id}", json={"description": "Open."})
+    revised = await directory.patch(
+        f"/v1/agencies/{agency_id}", json={"description": "Open."}, headers={"If-Match": '"1"'}
+    )
     answers = [
         created,
         revised,
@@ -78,15 +80,15 @@ async def test_revising_locations_keeps_the_hidden_one_until_it_is_removed_by_id
     path = f"/v1/agencies/{agency['id']}"
     shown = agency["locations"]
     shown[0]["name"] = "ひだまり 相談室 (3F)"
-    revised = await directory.patch(path, json={"locations": shown})
+    revised = await directory.patch(path, json={"locations": shown}, headers={"If-Match": '"1"'})
     assert revised.status_code == 200, revised.text
     assert revised.json()["locations"] == shown
     assert await stored_location_ids(directory_settings, agency["id"]) == [OFFICE_ID, HIDDEN_ID]
 
-    removed = await directory.delete(f"{path}/locations/{HIDDEN_ID}")
+    removed = await directory.delete(f"{path}/locations/{HIDDEN_ID}", headers={"If-Match": '"2"'})
     assert removed.status_code == 200
     assert removed.json()["version"] == 3
     assert await stored_location_ids(directory_settings, agency["id"]) == [OFFICE_ID]
-    again = await directory.delete(f"{path}/locations/{HIDDEN_ID}")
+    again = await directory.delete(f"{path}/locations/{HIDDEN_ID}", headers={"If-Match": '"3"'})
     assert again.status_code == 404
     assert again.json()["type"].endswith("/location-not-found")

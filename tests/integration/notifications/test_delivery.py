@@ -15,6 +15,7 @@ from aiokafka.structs import ConsumerRecord
 from services.notifications.domain import agency_secret, signature_matches
 from services.notifications.main import create_app
 from services.notifications.settings import NotificationsSettings
+from tests.access import PrincipalAuth, acting, session_issuer
 from tests.integration.harness import eventually, headers_of, publish_event, running
 from tests.integration.kafka_positions import Records, read_whole_topic
 from tests.integration.notifications.conftest import SharedTopics, WebhookReceiver
@@ -79,7 +80,7 @@ async def publish_referral(
 @asynccontextmanager
 async def notifications(settings: NotificationsSettings) -> AsyncIterator[httpx.AsyncClient]:
     """Run the service in-process."""
-    async with running(create_app(settings)) as client:
+    async with running(create_app(settings), PrincipalAuth(session_issuer())) as client:
         yield client
 
 
@@ -98,7 +99,7 @@ async def inbox_of(client: httpx.AsyncClient, agency_id: str, **params: Any) -> 
     response = await client.get(
         f"/v1/agencies/{agency_id}/inbox",
         params=params,
-        headers={"X-Tsunagu-Agency": agency_id},
+        headers=acting(agency_id),
     )
     assert response.status_code == 200, response.text
     return list(response.json()["items"])
@@ -185,9 +186,7 @@ async def test_each_party_is_told_once_by_inbox_topic_webhook_and_mail(
             )
 
         secret = (
-            await client.post(
-                f"/v1/agencies/{sender}/webhook-secret", headers={"X-Tsunagu-Agency": sender}
-            )
+            await client.post(f"/v1/agencies/{sender}/webhook-secret", headers=acting(sender))
         ).json()["secret"]
         assert secret == agency_secret(
             signing_key=notifications_settings.webhook_signing_key, agency_id=sender

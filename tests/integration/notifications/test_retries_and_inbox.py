@@ -9,6 +9,7 @@ from typing import Any
 from aiokafka.structs import ConsumerRecord
 
 from services.notifications.settings import NotificationsSettings
+from tests.access import acting
 from tests.integration.harness import eventually, headers_of, publish_raw
 from tests.integration.notifications.conftest import SharedTopics, WebhookReceiver
 from tests.integration.notifications.test_delivery import (
@@ -91,7 +92,7 @@ async def test_an_agency_reads_only_its_own_inbox_and_marks_entries_read(
 ) -> None:
     bootstrap = notifications_settings.kafka_bootstrap_servers
     mine, other = new_id("agency"), new_id("agency")
-    me = {"X-Tsunagu-Agency": mine}
+    me = acting(mine)
     async with notifications(notifications_settings) as client:
         for _ in range(3):
             await publish_referral(bootstrap, sender=mine, receiver=other)

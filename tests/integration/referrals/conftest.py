@@ -9,6 +9,7 @@ import pytest
 
 from services.referrals.main import create_app
 from services.referrals.settings import ReferralsSettings
+from tests.access import PrincipalAuth, TestIssuer
 from tests.infra import Endpoints
 from tests.integration.harness import ServiceEnv, running
 from tests.integration.kafka_positions import end_offsets
@@ -18,12 +19,13 @@ from tsunagu_schemas.topics import DIRECTORY_EVENTS
 
 
 @pytest.fixture(scope="session")
-def referrals_settings(endpoints: Endpoints) -> ReferralsSettings:
+def referrals_settings(endpoints: Endpoints, test_issuer: TestIssuer) -> ReferralsSettings:
     """Settings isolating the referrals tests' database and consumer group."""
     env = ServiceEnv(
         kafka_bootstrap_servers=endpoints.kafka_bootstrap_servers,
         mongo_url=endpoints.mongo_url,
         run_id=uuid.uuid4().hex[:10],
+        auth_issuer=test_issuer.url,
     )
     return ReferralsSettings(**env.settings_kwargs("referrals"))
 
@@ -40,13 +42,16 @@ async def start_group_at_the_end(settings: ReferralsSettings) -> None:
 
 
 @pytest.fixture(scope="session")
-async def network(referrals_settings: ReferralsSettings) -> AsyncIterator[Network]:
+async def network(
+    referrals_settings: ReferralsSettings, test_issuer: TestIssuer
+) -> AsyncIterator[Network]:
     """The service, started once (one catch-up on the directory); tests use own agencies."""
     store = make_client(referrals_settings.mongo_url)
     agencies = store[referrals_settings.database]["agencies"]
     await start_group_at_the_end(referrals_settings)
     try:
-        async with running(create_app(referrals_settings)) as http:
+        auth = PrincipalAuth(test_issuer)
+        async with running(create_app(referrals_settings), auth) as http:
             yield Network(
                 http=http,
                 bootstrap=referrals_settings.kafka_bootstrap_servers,

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 from pymongo.asynchronous.collection import AsyncCollection
 
+from tests.access import acting
 from tests.integration.harness import eventually, publish_event, publish_raw
 from tsunagu.events import outbox_entry
 from tsunagu_schemas import AgencyEventData, AgencyKind, ServiceEntry
@@ -141,11 +142,6 @@ class Network:
             json=body or {},
             headers={**acting(agency_id), **headers},
         )
-
-
-def acting(agency_id: str) -> dict[str, str]:
-    """The header naming the acting agency."""
-    return {"X-Tsunagu-Agency": agency_id}
 
 
 __all__ = ["AGENCY_UPDATED", "Network", "acting", "agency_event", "consent", "fresh_id"]

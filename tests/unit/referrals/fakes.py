@@ -76,9 +76,6 @@ class InMemoryAgencies:
     async def get(self, agency_id: str) -> Agency | None:
         return self.stored.get(agency_id)
 
-    async def named(self, name: str) -> Agency | None:
-        return next((a for a in self.stored.values() if a.name == name and a.active), None)
-
     async def apply(self, agency: Agency) -> bool:
         known = self.stored.get(agency.agency_id)
         if known is not None and known.version >= agency.version:

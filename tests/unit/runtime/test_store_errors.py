@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from fastapi.testclient import TestClient
 from pymongo.errors import AutoReconnect, DuplicateKeyError, OperationFailure
 
+from tsunagu.auth.policy import PUBLIC
 from tsunagu.messaging.consumer import is_retryable
 from tsunagu.store import is_transient
 from tsunagu.web import create_app
@@ -42,6 +43,7 @@ def _app_raising(error: Exception) -> TestClient:
         lifespan=asynccontextmanager(nothing),
         routers=[router],
         readiness={},
+        access={("GET", "/boom"): PUBLIC},
     )
     return TestClient(app, raise_server_exceptions=False)
 
@@ -59,6 +61,32 @@ def test_a_refused_store_operation_is_a_500_problem_without_internals() -> None:
     assert response.status_code == 500
     assert "bogus" not in response.text
     assert response.json()["type"].endswith("/store-error")
+
+
+def test_an_app_with_a_route_its_policy_does_not_name_is_never_built() -> None:
+    router = APIRouter()
+
+    @router.get("/open")
+    async def unruled() -> None: ...
+
+    async def nothing(app: object):  # type: ignore[no-untyped-def]
+        yield
+
+    from contextlib import asynccontextmanager
+
+    import pytest
+
+    from tsunagu.web.app import RoutesWithoutRules
+
+    with pytest.raises(RoutesWithoutRules, match="/open"):
+        create_app(
+            title="t",
+            description="t",
+            lifespan=asynccontextmanager(nothing),
+            routers=[router],
+            readiness={},
+            access={},
+        )
 
 
 def test_consumers_retry_a_busy_store_instead_of_parking_the_event() -> None:

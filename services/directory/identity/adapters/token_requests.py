@@ -16,6 +16,7 @@ from ..issuing import AssertionPresented, ClientProof, SecretPresented
 FORM = "application/x-www-form-urlencoded"
 MAX_BODY = 16 * 1024
 GRANT_TYPE = "client_credentials"
+FIELD_LIMITS = {"scope": 1000, "client_assertion": 8000}  # characters; 200 for the others
 TOKEN_REQUEST_SCHEMA: dict[str, Any] = {
     "requestBody": {
         "required": True,
@@ -26,11 +27,11 @@ TOKEN_REQUEST_SCHEMA: dict[str, Any] = {
                     "required": ["grant_type"],
                     "properties": {
                         "grant_type": {"type": "string", "enum": [GRANT_TYPE]},
-                        "scope": {"type": "string"},
-                        "client_id": {"type": "string"},
-                        "client_secret": {"type": "string"},
+                        "scope": {"type": "string", "maxLength": 1000},
+                        "client_id": {"type": "string", "maxLength": 200},
+                        "client_secret": {"type": "string", "maxLength": 200},
                         "client_assertion_type": {"type": "string", "enum": [ASSERTION_TYPE]},
-                        "client_assertion": {"type": "string"},
+                        "client_assertion": {"type": "string", "maxLength": 8000},
                     },
                 }
             }
@@ -88,6 +89,9 @@ async def _form(request: Request) -> dict[str, str]:
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
         raise InvalidRequest(f"parameters given more than once: {repeated}")
+    too_long = sorted(name for name, value in pairs if len(value) > FIELD_LIMITS.get(name, 200))
+    if too_long:
+        raise InvalidRequest(f"parameters too long: {too_long}")
     return dict(pairs)
 
 

@@ -1,0 +1,29 @@
+"""Who may call each route of referrals (see the table in docs/api.md).
+
+Only agencies read or change referrals, which hold a person's data; which referral an agency
+may see is decided by the use cases (404 for one it is not party to, so existence never leaks).
+The art. 29 provision record holds no person's data: its agency, or an auditor, reads it.
+"""
+
+from __future__ import annotations
+
+from tsunagu.auth import Role
+from tsunagu.auth.policy import AccessPolicy, allow
+
+AGENCY = allow(Role.AGENCY)
+REFERRAL = "/v1/referrals/{referral_id}"
+
+ACCESS: AccessPolicy = {
+    ("POST", "/v1/referrals"): AGENCY,
+    ("GET", "/v1/referrals"): allow(Role.AGENCY, own_agency="agency_id"),
+    ("GET", REFERRAL): AGENCY,
+    **{
+        ("POST", f"{REFERRAL}/{action}"): AGENCY
+        for action in ("accept", "decline", "handoff", "close", "cancel")
+    },
+    ("POST", f"{REFERRAL}/links"): AGENCY,
+    ("GET", f"{REFERRAL}/links"): AGENCY,
+    ("GET", "/v1/referrals/provision-records"): allow(
+        Role.AGENCY, Role.AUDITOR, own_agency="agency_id"
+    ),
+}
