@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import typer
 
-from tsunagu_ops.cli import audit, demo, directory, dlq, stack
+from tsunagu_ops.cli import audit, demo, directory, dlq, stack, witness
 
-COMMAND_MODULES = (stack, demo, audit, dlq, directory)
+COMMAND_MODULES = (stack, demo, audit, witness, dlq, directory)
 
 app = typer.Typer(
     name="tsunagu",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
@@ -26,9 +27,14 @@ async def start_group_at_the_end(settings: AuditSettings) -> None:
 
 
 @pytest.fixture
-async def audit_settings(service_env: ServiceEnv) -> AuditSettings:
-    """Settings isolating this test's audit log; small batches exercise the paging."""
-    settings = AuditSettings(**service_env.settings_kwargs("audit"), scan_batch_size=7)
+async def audit_settings(service_env: ServiceEnv, tmp_path: Path) -> AuditSettings:
+    """Settings isolating this test's audit log and key; small batches exercise the paging."""
+    settings = AuditSettings(
+        **service_env.settings_kwargs("audit"),
+        scan_batch_size=7,
+        signing_key_file=tmp_path / "log-key.pem",
+        checkpoint_seconds=0.3,
+    )
     await start_group_at_the_end(settings)
     return settings
 
