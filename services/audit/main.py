@@ -52,11 +52,12 @@ def create_app(settings: AuditSettings) -> FastAPI:
     audit_log = MongoAuditLog(collection=database[COLLECTION])
     checkpoints = MongoCheckpointStore(database=database)
     log_key = log_signing_key(settings)
+    recorder = RecordEvent(audit_log=audit_log)
     ports = Ports(
         audit_log=audit_log,
         checkpoints=checkpoints,
         log_key=log_key,
-        recorder=RecordEvent(audit_log=audit_log),
+        recorder=recorder,
         verifier=VerifyLog(
             audit_log=audit_log,
             checkpoints=checkpoints,
@@ -69,7 +70,7 @@ def create_app(settings: AuditSettings) -> FastAPI:
     subscribe_to_events(broker, ports=ports, settings=settings)
     issuer = BackgroundLoop(
         name="audit-checkpoints",
-        step=IssueCheckpoint(audit_log=audit_log, checkpoints=checkpoints, log_key=log_key),
+        step=IssueCheckpoint(recorder=recorder, checkpoints=checkpoints, log_key=log_key),
         interval=settings.checkpoint_seconds,
         max_backoff=max(30.0, settings.checkpoint_seconds),
     )
@@ -77,6 +78,7 @@ def create_app(settings: AuditSettings) -> FastAPI:
     async def prepare() -> None:
         await audit_log.ensure_indexes()
         await checkpoints.ensure_indexes()
+        await recorder.load()
 
     return create_web_app(
         title="Tsunagu audit",

@@ -9,8 +9,9 @@ import structlog
 from ..domain import Checkpoint, open_checkpoint, sign_checkpoint
 from ..domain.merkle import InvalidProof, verify_consistency
 from ..domain.signed_note import CosignatureVerifier, Ed25519NoteSigner, parse_note
-from ..ports import AuditLog, CheckpointStore
-from .tree import frontier_at, prove_consistency
+from ..ports import CheckpointStore
+from .recording import RecordEvent
+from .tree import prove_consistency
 
 log = structlog.get_logger(__name__)
 
@@ -28,44 +29,65 @@ class NoWitnessCosignature(PermissionError):
 
 
 class IssueCheckpoint:
-    """Signs a checkpoint of the stored tree whenever it has grown since the last one.
+    """Signs a checkpoint of the tree this process appends to, whenever it has grown.
 
-    Before signing, the new tree is checked to extend the last checkpoint (a consistency proof
-    over the stored nodes): a log rewritten in the store is refused rather than signed.
-    Replicas may all run it: the store keeps one checkpoint per tree size.
+    The tree is the appender's frontier in memory, so issuing reads nothing but the last
+    checkpoint. When that frontier was read from the store since the last checkpoint this
+    process signed (at start, or after another replica appended), the new tree is first checked
+    to extend the last checkpoint by a consistency proof over the stored nodes: a log rewritten
+    in the store is refused rather than signed. Replicas may all run it: the store keeps one
+    checkpoint per tree size.
     """
 
     def __init__(
-        self, *, audit_log: AuditLog, checkpoints: CheckpointStore, log_key: Ed25519NoteSigner
+        self, *, recorder: RecordEvent, checkpoints: CheckpointStore, log_key: Ed25519NoteSigner
     ) -> None:
-        self._log = audit_log
+        self._recorder = recorder
         self._checkpoints = checkpoints
         self._key = log_key
+        self._signed: tuple[Checkpoint, int] | None = None  # and the recorder's restores then
 
     async def __call__(self) -> bool:
         """Issue a checkpoint if the tree grew; False (no more work waiting) in every case."""
-        size = await self._log.tree_size()
+        tree = self._recorder.tree()
+        if tree is None:
+            return False
         latest = await self._checkpoints.latest()
         previous = open_checkpoint(latest, self._key.verifier()).checkpoint if latest else None
-        if previous is not None and previous.size >= size:
+        if previous is not None and previous.size >= tree.size:
             return False
-        root = (await frontier_at(self._log, size)).root()
-        if previous is not None and previous.size > 0:
-            proof = await prove_consistency(self._log, previous.size, size)
-            try:
-                verify_consistency(previous.size, size, previous.root_hash, root, proof.hashes)
-            except InvalidProof as exc:
-                log.error(
-                    "refusing to sign a tree that does not extend the last checkpoint",
-                    size=size,
-                    last=previous.size,
-                    reason=str(exc),
-                )
-                raise TreeForked(str(exc)) from exc
-        note = sign_checkpoint(Checkpoint(self._key.name, size, root), self._key)
-        if await self._checkpoints.add(size, note.render()):
-            log.info("checkpoint issued", size=size)
+        checkpoint = Checkpoint(self._key.name, tree.size, tree.root())
+        if previous is not None and previous.size > 0 and not self._grew_here(previous):
+            await self._check_extends(previous, checkpoint)
+        note = sign_checkpoint(checkpoint, self._key)
+        if await self._checkpoints.add(checkpoint.size, note.render()):
+            log.info("checkpoint issued", size=checkpoint.size)
+            self._signed = (checkpoint, self._recorder.restores)
         return False
+
+    def _grew_here(self, previous: Checkpoint) -> bool:
+        """Whether `previous` is the last one signed here and the tree only grew here since."""
+        return self._signed == (previous, self._recorder.restores)
+
+    async def _check_extends(self, previous: Checkpoint, checkpoint: Checkpoint) -> None:
+        """Refuse to sign a tree that the stored nodes do not show to extend `previous`."""
+        proof = await prove_consistency(self._recorder.audit_log, previous.size, checkpoint.size)
+        try:
+            verify_consistency(
+                previous.size,
+                checkpoint.size,
+                previous.root_hash,
+                checkpoint.root_hash,
+                proof.hashes,
+            )
+        except InvalidProof as exc:
+            log.error(
+                "refusing to sign a tree that does not extend the last checkpoint",
+                size=checkpoint.size,
+                last=previous.size,
+                reason=str(exc),
+            )
+            raise TreeForked(str(exc)) from exc
 
 
 async def latest_checkpoint(checkpoints: CheckpointStore) -> str:

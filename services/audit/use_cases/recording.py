@@ -34,14 +34,36 @@ class RecordEvent:
     """Appends one record per event to the log's tree; duplicates absorbed, never a fork.
 
     The process keeps the tree's frontier between batches, so each record costs one leaf hash
-    and about one node hash; it reads the frontier from the store only at its first batch or
-    after another replica appended.
+    and about one node hash; it reads the frontier from the store only at start (or its first
+    batch) and after another replica appended. `restores` counts those reads: between two, the
+    tree held here only grew by this process's own appends.
     """
 
     def __init__(self, *, audit_log: AuditLog) -> None:
         self._log = audit_log
         self._lock = asyncio.Lock()  # one append at a time in this process
         self._frontier: Frontier | None = None
+        self.restores = 0
+
+    async def load(self) -> None:
+        """Read the tree's frontier from the store now (at start), not at the first batch."""
+        async with self._lock:
+            if self._frontier is None:
+                self._frontier = await self._restore()
+
+    @property
+    def audit_log(self) -> AuditLog:
+        """The log appended to."""
+        return self._log
+
+    def tree(self) -> Frontier | None:
+        """The tree as this process last appended to it; None while a batch is unsettled."""
+        return None if self._frontier is None else self._frontier.copy()
+
+    async def _restore(self) -> Frontier:
+        """The frontier of the stored tree."""
+        self.restores += 1
+        return await stored_frontier(self._log)
 
     async def __call__(self, event: ObservedEvent) -> AuditRecord | None:
         """Record `event`; return the new record, or None when it was already recorded."""
@@ -58,7 +80,7 @@ class RecordEvent:
         async with self._lock:
             pending = _first_of_each(events)
             recorded = Recorded(duplicates=len(events) - len(pending))
-            frontier = self._frontier or await stored_frontier(self._log)
+            frontier = self._frontier or await self._restore()
             self._frontier = None  # until this batch is settled, the store is the truth
             conflicts = 0
             while pending:
@@ -80,7 +102,7 @@ class RecordEvent:
                 if conflicts >= MAX_APPEND_ATTEMPTS:
                     raise ChainConflict(f"could not append event {pending[0].event_id}")
                 log.info("the log moved on; re-reading its tree", seq=entries[stored].record.seq)
-                frontier = await stored_frontier(self._log)
+                frontier = await self._restore()
             self._frontier = frontier
             return recorded
 

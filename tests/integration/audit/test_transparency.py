@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,6 +84,13 @@ def witness(tmp_path: Path) -> Witnessing:
 @pytest.fixture
 async def served(audit_settings: AuditSettings, witness: Witnessing) -> AsyncIterator[str]:
     """The audit service, trusting the witness, behind a real HTTP server; its base URL."""
+    async with serving(audit_settings, witness) as url:
+        yield url
+
+
+@asynccontextmanager
+async def serving(audit_settings: AuditSettings, witness: Witnessing) -> AsyncIterator[str]:
+    """Run the audit service, trusting the witness, behind a real HTTP server; its base URL."""
     settings = audit_settings.model_copy(update={"witness_keys": witness.vkey})
     port = free_port()
     config = uvicorn.Config(
@@ -214,29 +222,36 @@ async def test_checkpoints_and_proofs_over_http_verify_with_the_domain_verifier(
 
 
 async def test_a_rewritten_record_is_caught_by_the_offline_verifier_proofs_and_the_witness(
-    audit_settings: AuditSettings, served: str, witness: Witnessing, tmp_path: Path
+    audit_settings: AuditSettings, witness: Witnessing, tmp_path: Path
 ) -> None:
-    async with httpx.AsyncClient(base_url=served, timeout=30) as http:
+    old = tmp_path / "checkpoint-4.txt"
+    export = tmp_path / "export.jsonl"
+    async with (
+        serving(audit_settings, witness) as served,
+        httpx.AsyncClient(base_url=served, timeout=30) as http,
+    ):
         vkey = (await http.get("/v1/audit/verifier-key")).text.strip()
-        log_key = read_verifier_key(vkey)
         await publish(audit_settings, 4)
         await checkpoint_of(http, 4)
         cosigned = await asyncio.to_thread(witness.run_once, served, vkey)
         assert cosigned.exit_code == 0, cosigned.output
-        old = tmp_path / "checkpoint-4.txt"
         old.write_text((await http.get("/v1/audit/checkpoint")).text, encoding="utf-8")
-        signed = open_checkpoint(old.read_text(), log_key).checkpoint
-        export = tmp_path / "export.jsonl"
         export.write_bytes((await http.get("/v1/audit/export")).content)
-        offline = ["audit", "verify", str(export), "--checkpoint", str(old), "--key", vkey]
-        honest = cli(*offline, "--witness", witness.vkey)
-        assert honest.exit_code == 0, honest.output
-        assert f"cosigned by {WITNESS}" in honest.output
+    signed = open_checkpoint(old.read_text(), read_verifier_key(vkey)).checkpoint
+    offline = ["audit", "verify", str(export), "--checkpoint", str(old), "--key", vkey]
+    honest = cli(*offline, "--witness", witness.vkey)
+    assert honest.exit_code == 0, honest.output
+    assert f"cosigned by {WITNESS}" in honest.output
 
-        await rewrite_record(audit_settings, seq=2)
+    # with the service stopped, the store is rewritten and the checkpoints it kept removed;
+    # started again, the service reads its tree from the store and signs what it finds
+    await rewrite_record(audit_settings, seq=2)
+    async with (
+        serving(audit_settings, witness) as served,
+        httpx.AsyncClient(base_url=served, timeout=30) as http,
+    ):
         await publish(audit_settings, 1)
-        await checkpoint_of(http, 5)  # the log signs what its store now holds
-
+        await checkpoint_of(http, 5)
         export.write_bytes((await http.get("/v1/audit/export")).content)
         caught = cli(*offline)
         assert caught.exit_code == 1

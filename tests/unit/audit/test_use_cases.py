@@ -176,9 +176,11 @@ async def test_verification_reads_only_what_was_added_unless_asked_from_the_star
 
 async def test_checkpoints_are_issued_as_the_log_grows_and_prove_its_records() -> None:
     audit_log, checkpoints = InMemoryAuditLog(), InMemoryCheckpoints()
-    issue = IssueCheckpoint(audit_log=audit_log, checkpoints=checkpoints, log_key=LOG_KEY)
-    await issue()
     recorder = RecordEvent(audit_log=audit_log)
+    issue = IssueCheckpoint(recorder=recorder, checkpoints=checkpoints, log_key=LOG_KEY)
+    await issue()  # nothing appended or loaded yet: no tree to sign
+    await recorder.load()
+    await issue()
     await recorder.many([observed(n) for n in range(1, 6)])
     await issue()
     await issue()  # nothing new: no second checkpoint of size 5
@@ -213,14 +215,14 @@ async def test_proofs_beyond_the_log_are_refused() -> None:
 
 async def test_a_rewritten_log_is_neither_signed_nor_verified() -> None:
     audit_log, checkpoints = InMemoryAuditLog(), InMemoryCheckpoints()
-    issue = IssueCheckpoint(audit_log=audit_log, checkpoints=checkpoints, log_key=LOG_KEY)
     recorder = RecordEvent(audit_log=audit_log)
     await recorder.many([observed(n) for n in range(1, 6)])
-    await issue()
+    await IssueCheckpoint(recorder=recorder, checkpoints=checkpoints, log_key=LOG_KEY)()
     rewritten(audit_log, 2)
-    await RecordEvent(audit_log=audit_log).many([observed(6)])
+    restarted = RecordEvent(audit_log=audit_log)  # its tree is read from the rewritten store
+    await restarted.many([observed(6)])
     with pytest.raises(TreeForked):
-        await issue()
+        await IssueCheckpoint(recorder=restarted, checkpoints=checkpoints, log_key=LOG_KEY)()
     assert sorted(checkpoints.notes) == [5]
     result = await verify_log(audit_log, checkpoints)()
     assert not result.ok
@@ -229,10 +231,11 @@ async def test_a_rewritten_log_is_neither_signed_nor_verified() -> None:
 
 async def test_cosignatures_of_configured_witnesses_are_kept_and_served() -> None:
     audit_log, checkpoints = InMemoryAuditLog(), InMemoryCheckpoints()
-    await RecordEvent(audit_log=audit_log).many([observed(1)])
+    recorder = RecordEvent(audit_log=audit_log)
+    await recorder.many([observed(1)])
     with pytest.raises(UnknownCheckpoint):
         await latest_checkpoint(checkpoints)
-    await IssueCheckpoint(audit_log=audit_log, checkpoints=checkpoints, log_key=LOG_KEY)()
+    await IssueCheckpoint(recorder=recorder, checkpoints=checkpoints, log_key=LOG_KEY)()
     witness = Cosigner("witness.test", Ed25519PrivateKey.generate())
     stranger = Cosigner("stranger.test", Ed25519PrivateKey.generate())
     note = parse_note(await latest_checkpoint(checkpoints))
