@@ -19,7 +19,7 @@ async def start_group_at_the_end(settings: AuditSettings) -> None:
     """Commit the group's offsets at the end of every event topic.
 
     The topics are shared by the whole suite; replaying their history in every test would make
-    the tests slower with every test that ran before. Each test's chain starts with its events.
+    the tests slower with every test that ran before. Each test's log starts with its events.
     """
     await end_offsets(
         settings.kafka_bootstrap_servers, EVENT_TOPICS, group_id=settings.consumer_group
