@@ -170,3 +170,8 @@ class _RegisteredAuth(httpx.Auth):
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         yield from self._network.register_flow(self._principal)
         yield from self._network.tokens_of(self._principal).authorized(request)
+
+
+def auditor_auth(path: Path | None) -> httpx.Auth | None:
+    """Tokens of the auditor whose credential is in `path`; None sends no token (and gets 401)."""
+    return ClientTokens(ClientCredential.load(path)) if path is not None else None

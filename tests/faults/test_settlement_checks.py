@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from pymongo.asynchronous.collection import AsyncCollection
 
-from services.audit.adapters.mongo import MongoAuditLog
-from services.audit.domain import AuditRecord, ObservedEvent, RecordQuery
+from services.audit.adapters.mongo import MongoAuditLog, stored_documents
+from services.audit.domain import Entry, ObservedEvent, RecordQuery
 from services.audit.use_cases import RecordEvent
 from tests.faults.settlement import assert_recorded_exactly_once
 from tests.infra import Endpoints
@@ -24,13 +24,11 @@ class AuditLogWithoutDedupe(MongoAuditLog):
     async def has_event(self, event_id: str) -> bool:
         return False
 
-    async def append(self, records: Any) -> Any:
+    async def append(self, entries: Sequence[Entry]) -> int:
         """Insert under fresh ids, so that the event id no longer guards against a second copy."""
-        one = isinstance(records, AuditRecord)
-        batch = [records] if one else list(records)
-        for record in batch:
-            await self._records.insert_one({"_id": str(uuid.uuid4()), **record.model_dump()})
-        return True if one else len(batch)
+        for document in stored_documents(entries):
+            await self._records.insert_one({**document, "_id": str(uuid.uuid4())})
+        return len(entries)
 
 
 @pytest.fixture

@@ -13,10 +13,11 @@ from pymongo import AsyncMongoClient
 
 from services.audit import (
     RECORDS_COLLECTION,
-    AuditRecord,
+    Entry,
+    Frontier,
     MongoAuditLog,
     ObservedEvent,
-    chained,
+    appended,
     stored_documents,
 )
 from tsunagu.events import outbox_entry
@@ -103,8 +104,8 @@ async def consume_all(bootstrap: str, topic: str, count: int, tick: Progress) ->
         await consumer.stop()
 
 
-def audit_records(entries: list[dict[str, Any]]) -> list[AuditRecord]:
-    """The chain of audit records the entries become."""
+def audit_records(entries: list[dict[str, Any]]) -> list[Entry]:
+    """The audit records (with their tree nodes) the entries become."""
     events = []
     for entry in entries:
         headers = entry["headers"]
@@ -118,11 +119,11 @@ def audit_records(entries: list[dict[str, Any]]) -> list[AuditRecord]:
             data=entry["data"],
         )
         events.append(event)
-    return chained(events)
+    return appended(events, Frontier())
 
 
 async def insert_all(
-    mongo_url: str, database: str, records: list[AuditRecord], batch: int, tick: Progress
+    mongo_url: str, database: str, records: list[Entry], batch: int, tick: Progress
 ) -> float:
     """insert_many the records into a fresh audit collection with its indexes; return seconds."""
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongo_url)

@@ -34,6 +34,15 @@ CredentialFile = Annotated[
     ),
 ]
 
+AuditorCredential = Annotated[
+    Path | None,
+    typer.Option(
+        "--credential",
+        help="An auditor's client credential (JSON, as `tsunagu credentials create "
+        "--role auditor` prints it): the audit routes need an auditor's token.",
+    ),
+]
+
 
 def register(app: typer.Typer) -> None:
     """Add the ``credentials`` group and the ``token`` command to ``app``."""

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import typer
 
-from tsunagu_ops.cli import audit, credentials, demo, directory, dlq, kafka, stack
+from tsunagu_ops.cli import audit, credentials, demo, directory, dlq, kafka, stack, witness
 
-COMMAND_MODULES = (stack, demo, audit, dlq, directory, credentials, kafka)
+COMMAND_MODULES = (stack, demo, audit, witness, dlq, directory, credentials, kafka)
 
 app = typer.Typer(
     name="tsunagu",

@@ -11,4 +11,11 @@ ACCESS: AccessPolicy = {
     ("GET", "/v1/audit/records"): AUDITOR,
     ("GET", "/v1/audit/verify"): AUDITOR,
     ("GET", "/v1/audit/export"): AUDITOR,
+    ("GET", "/v1/audit/checkpoint"): AUDITOR,
+    ("GET", "/v1/audit/verifier-key"): AUDITOR,
+    ("GET", "/v1/audit/leaves/{index}"): AUDITOR,
+    ("GET", "/v1/audit/proofs/inclusion"): AUDITOR,
+    ("GET", "/v1/audit/proofs/consistency"): AUDITOR,
+    # a witness cosigns with an auditor's credential; its key must also be configured
+    ("POST", "/v1/audit/checkpoint/cosignatures"): AUDITOR,
 }

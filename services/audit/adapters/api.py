@@ -1,7 +1,8 @@
-"""HTTP routes for auditors: search the log, verify the chain, export it."""
+"""HTTP routes for auditors: search the log, verify it, export it."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import AsyncIterator
 from datetime import datetime
 from enum import StrEnum
@@ -14,7 +15,7 @@ from pydantic import BaseModel, Field
 from services.audit.domain import AuditRecord, RecordQuery
 from services.audit.domain.export import csv_header, csv_line, jsonl_line
 from services.audit.ports import Ports
-from services.audit.use_cases import AuditLog, find_records, verify_log, whole_chain
+from services.audit.use_cases import AuditLog, find_records, whole_log
 from tsunagu.web import ports_of, problem_responses
 
 MAX_PAGE = 1000
@@ -30,20 +31,16 @@ class RecordPage(BaseModel):
     next_after_seq: int | None = None
 
 
-class HeadOut(BaseModel):
-    """The last record of an intact chain."""
-
-    seq: int
-    hash: str
-
-
 class VerificationOut(BaseModel):
-    """Whether the chain is intact: its head if so, else the first bad seq and why."""
+    """Whether the log is intact: its tree's size and root if so, else where it breaks and why."""
 
     ok: bool
     records: int = Field(description="Records found intact (before the fault, if any).")
-    head: HeadOut | None = None
-    first_bad_seq: int | None = None
+    root_hash: str | None = Field(default=None, description="Root of their tree (base64).")
+    checkpoints: int = Field(description="Signed checkpoints matched in this pass.")
+    first_bad_seq: int | None = Field(
+        default=None, description="The first bad record, when it can be named."
+    )
     reason: str | None = None
 
 
@@ -75,15 +72,22 @@ async def search_records(
     return RecordPage(items=items, next_after_seq=next_after)
 
 
-@router.get("/verify", summary="Verify the hash chain", response_model_exclude_none=True)
-async def verify(ports: PortsDep) -> VerificationOut:
-    """Verify the whole hash chain: every seq present, every link and hash intact."""
-    result = await verify_log(ports.audit_log, batch_size=ports.scan_batch_size)
-    head = HeadOut(seq=result.head.seq, hash=result.head.hash) if result.head else None
+@router.get("/verify", summary="Verify the log", response_model_exclude_none=True)
+async def verify(
+    ports: PortsDep,
+    from_start: Annotated[
+        bool, Query(description="Read every record again, not only those added since.")
+    ] = False,
+) -> VerificationOut:
+    """Recompute the log's tree from its records: every seq present, every stored node and every
+    signed checkpoint's root matching. Only records added since the last intact pass are read."""
+    result = await ports.verifier(from_start=from_start)
+    root = base64.b64encode(result.root_hash).decode() if result.root_hash else None
     return VerificationOut(
         ok=result.ok,
         records=result.records,
-        head=head,
+        root_hash=root,
+        checkpoints=result.checkpoints,
         first_bad_seq=result.first_bad_seq,
         reason=result.reason,
     )
@@ -96,7 +100,7 @@ async def verify(ports: PortsDep) -> VerificationOut:
     responses={200: {"content": {m: {} for m in MEDIA_TYPES.values()}}},
 )
 async def export(ports: PortsDep, format: ExportFormat = ExportFormat.JSONL) -> StreamingResponse:
-    """Stream every record in seq order; a JSON-lines export verifies offline."""
+    """Stream every record in seq order; each JSON line is the record's leaf bytes and a newline."""
     lines = _export_lines(ports.audit_log, format=format, batch_size=ports.scan_batch_size)
     filename = f"tsunagu-audit.{format.value}"
     return StreamingResponse(
@@ -112,5 +116,5 @@ async def _export_lines(
     """The lines of an export, produced as the records are read."""
     if format is ExportFormat.CSV:
         yield csv_header()
-    async for record in whole_chain(audit_log, batch_size=batch_size):
+    async for record in whole_log(audit_log, batch_size=batch_size):
         yield csv_line(record) if format is ExportFormat.CSV else jsonl_line(record)

@@ -30,7 +30,7 @@ def observed(event: ReceivedEvent) -> ObservedEvent:
         subject=attributes.subject,
         time=attributes.time,
         topic=event.topic,
-        data=event.data.model_dump(),
+        data=event.data.model_dump(mode="json"),
     )
 
 

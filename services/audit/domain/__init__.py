@@ -1,33 +1,49 @@
-"""The audit log's domain: records, their canonical hashing and chain verification (no I/O)."""
+"""The audit log's domain: records, their canonical form, the log's Merkle tree, checkpoints and
+their verification (no I/O)."""
 
-from .canonical import canonical_json, digest, rfc3339
-from .chain import ChainVerifier, Verification, verify_chain
+from .canonical import canonical_json, digest, plain_json, rfc3339
+from .checkpoint import (
+    DEFAULT_ORIGIN,
+    Checkpoint,
+    MalformedCheckpoint,
+    OpenedCheckpoint,
+    open_checkpoint,
+    sign_checkpoint,
+)
 from .record import (
-    GENESIS,
-    GENESIS_HASH,
     AuditRecord,
-    ChainHead,
     ObservedEvent,
     UnreadableRecord,
-    next_record,
+    new_record,
     read_record,
+    recorded,
 )
 from .search import RecordQuery
+from .tree_log import Entry, appended, keeper_seq, node_hashes
+from .verification import LogVerifier, Verification
 
 __all__ = [
-    "GENESIS",
-    "GENESIS_HASH",
+    "DEFAULT_ORIGIN",
     "AuditRecord",
-    "ChainHead",
-    "ChainVerifier",
+    "Checkpoint",
+    "Entry",
+    "LogVerifier",
+    "MalformedCheckpoint",
     "ObservedEvent",
+    "OpenedCheckpoint",
     "RecordQuery",
     "UnreadableRecord",
     "Verification",
+    "appended",
     "canonical_json",
     "digest",
-    "next_record",
+    "keeper_seq",
+    "new_record",
+    "node_hashes",
+    "open_checkpoint",
+    "plain_json",
     "read_record",
+    "recorded",
     "rfc3339",
-    "verify_chain",
+    "sign_checkpoint",
 ]

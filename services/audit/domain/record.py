@@ -1,4 +1,4 @@
-"""Audit records: one per event, each chained to the one before it by its hash."""
+"""Audit records: one per event, holding the event's data; each is one leaf of the log's tree."""
 
 from __future__ import annotations
 
@@ -11,11 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from tsunagu_schemas import catalog
 
-from .canonical import digest, rfc3339
+from .canonical import canonical_json, plain_canonical_json, plain_json, rfc3339
 
-GENESIS_HASH: Final = "0" * 64
 AGENCY_FIELDS: Final = ("from_agency_id", "to_agency_id", "actor_agency_id", "agency_id")
-HEX64 = r"^[0-9a-f]{64}$"
 ACTOR_FIELDS: Final = {
     **dict.fromkeys(catalog.REFERRAL.types, "actor_agency_id"),
     **dict.fromkeys(catalog.AGENCY.types, "agency_id"),
@@ -35,23 +33,12 @@ class ObservedEvent:
     data: Mapping[str, Any]
 
 
-@dataclass(frozen=True)
-class ChainHead:
-    """The last record of the chain: the next record links to its hash."""
-
-    seq: int
-    hash: str
-
-
-GENESIS: Final = ChainHead(seq=0, hash=GENESIS_HASH)
-
-
 class AuditRecord(BaseModel):
-    """One entry of the audit log; `hash` covers every other field."""
+    """One entry of the audit log; its canonical JSON is its leaf in the log's Merkle tree."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    seq: int = Field(ge=1, description="Position in the chain, counted from 1 without gaps.")
+    seq: int = Field(ge=1, description="Position in the log, counted from 1 without gaps.")
     event_id: str = Field(min_length=1)
     type: str = Field(min_length=1)
     subject: str | None = Field(default=None, description="The event's aggregate id.")
@@ -60,18 +47,16 @@ class AuditRecord(BaseModel):
     topic: str = Field(min_length=1)
     referral_id: str | None = None
     agency_ids: list[str] = Field(default_factory=list, description="Agencies in the data.")
-    data_digest: str = Field(pattern=HEX64, description="SHA-256 of the data's canonical JSON.")
-    prev_hash: str = Field(pattern=HEX64, description="Hash of the previous record.")
-    hash: str = Field(pattern=HEX64, description="SHA-256 of this record's other fields.")
-
-    def expected_hash(self) -> str:
-        """The hash this record must carry, recomputed from its other fields."""
-        return record_hash(self.model_dump(exclude={"hash"}))
+    data: dict[str, Any] = Field(description="The event's data (events carry no personal data).")
 
     @property
-    def head(self) -> ChainHead:
-        """This record as the head of the chain."""
-        return ChainHead(seq=self.seq, hash=self.hash)
+    def index(self) -> int:
+        """This record's leaf index in the log's tree (seq - 1)."""
+        return self.seq - 1
+
+    def leaf(self) -> bytes:
+        """The leaf bytes: this record's canonical JSON, exactly its line of a JSON-lines export."""
+        return canonical_json(self.model_dump())
 
 
 class UnreadableRecord(ValueError):
@@ -88,15 +73,20 @@ def read_record(fields: Mapping[str, Any]) -> AuditRecord:
         raise UnreadableRecord(f"unreadable record: {where}: {first['msg']}") from exc
 
 
-def record_hash(fields: Mapping[str, Any]) -> str:
-    """SHA-256 hex over the canonical JSON of a record's fields other than its hash."""
-    return digest({k: v for k, v in fields.items() if k != "hash"})
+def new_record(event: ObservedEvent, *, seq: int) -> AuditRecord:
+    """The record of `event` at position `seq`; its data is kept as plain JSON."""
+    return recorded(event, seq=seq)[0]
 
 
-def next_record(event: ObservedEvent, *, head: ChainHead) -> AuditRecord:
-    """The record that appends `event` to a chain ending at `head`."""
+def recorded(event: ObservedEvent, *, seq: int) -> tuple[AuditRecord, bytes]:
+    """The record of `event` at position `seq`, and its leaf bytes, encoded once.
+
+    The data is kept as plain JSON types, as its canonical JSON reads back (times as RFC 3339
+    text), so that what is stored, exported and hashed is the same whatever the store does with
+    other types; data already in that form (as events arrive) is not converted.
+    """
     fields: dict[str, Any] = {
-        "seq": head.seq + 1,
+        "seq": seq,
         "event_id": event.event_id,
         "type": event.type,
         "subject": event.subject,
@@ -105,10 +95,14 @@ def next_record(event: ObservedEvent, *, head: ChainHead) -> AuditRecord:
         "topic": event.topic,
         "referral_id": _text(event.data.get("referral_id")),
         "agency_ids": agency_ids_of(event.data),
-        "data_digest": digest(dict(event.data)),
-        "prev_hash": head.hash,
+        "data": dict(event.data),
     }
-    return AuditRecord(**fields, hash=record_hash(fields))
+    try:
+        leaf = plain_canonical_json(fields)
+    except (TypeError, ValueError):
+        fields["data"] = plain_json(fields["data"])
+        leaf = plain_canonical_json(fields)
+    return AuditRecord.model_validate(fields), leaf
 
 
 def actor_of(event: ObservedEvent) -> str:

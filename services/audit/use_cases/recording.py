@@ -1,4 +1,4 @@
-"""Recording events: one record each, appended in batches; duplicates absorbed, no forks."""
+"""Recording events: one record each, appended in batches with their tree nodes; no forks."""
 
 from __future__ import annotations
 
@@ -9,15 +9,17 @@ from typing import Final
 
 import structlog
 
-from ..domain import GENESIS, AuditRecord, ChainHead, ObservedEvent, next_record
+from ..domain import AuditRecord, ObservedEvent, appended
+from ..domain.merkle import Frontier
 from ..ports import AuditLog
+from .tree import stored_frontier
 
 MAX_APPEND_ATTEMPTS: Final = 20
 log = structlog.get_logger(__name__)
 
 
 class ChainConflict(RuntimeError):
-    """The chain kept moving under this process: another replica appends much faster."""
+    """The log kept moving under this process: another replica appends much faster."""
 
 
 @dataclass
@@ -29,12 +31,39 @@ class Recorded:
 
 
 class RecordEvent:
-    """Appends one record per event; duplicates are absorbed and the chain never forks."""
+    """Appends one record per event to the log's tree; duplicates absorbed, never a fork.
+
+    The process keeps the tree's frontier between batches, so each record costs one leaf hash
+    and about one node hash; it reads the frontier from the store only at start (or its first
+    batch) and after another replica appended. `restores` counts those reads: between two, the
+    tree held here only grew by this process's own appends.
+    """
 
     def __init__(self, *, audit_log: AuditLog) -> None:
         self._log = audit_log
         self._lock = asyncio.Lock()  # one append at a time in this process
-        self._head: ChainHead | None = None
+        self._frontier: Frontier | None = None
+        self.restores = 0
+
+    async def load(self) -> None:
+        """Read the tree's frontier from the store now (at start), not at the first batch."""
+        async with self._lock:
+            if self._frontier is None:
+                self._frontier = await self._restore()
+
+    @property
+    def audit_log(self) -> AuditLog:
+        """The log appended to."""
+        return self._log
+
+    def tree(self) -> Frontier | None:
+        """The tree as this process last appended to it; None while a batch is unsettled."""
+        return None if self._frontier is None else self._frontier.copy()
+
+    async def _restore(self) -> Frontier:
+        """The frontier of the stored tree."""
+        self.restores += 1
+        return await stored_frontier(self._log)
 
     async def __call__(self, event: ObservedEvent) -> AuditRecord | None:
         """Record `event`; return the new record, or None when it was already recorded."""
@@ -44,24 +73,27 @@ class RecordEvent:
     async def many(self, events: Sequence[ObservedEvent]) -> Recorded:
         """Record `events` in order with as few writes as the store allows.
 
-        The records are chained from the head and inserted in order; the store refuses the
+        The entries are built from the frontier and inserted in order; the store refuses the
         first whose event id (a duplicate) or seq (another replica appended) is taken, and the
-        rest is chained again from there.
+        rest is built again from there.
         """
         async with self._lock:
             pending = _first_of_each(events)
             recorded = Recorded(duplicates=len(events) - len(pending))
-            head = self._head or await self._log.head()
-            self._head = None  # until this batch is settled, the stored head is the truth
+            frontier = self._frontier or await self._restore()
+            self._frontier = None  # until this batch is settled, the store is the truth
             conflicts = 0
             while pending:
-                records = chained(pending, head)
-                stored = await self._log.append(records)
-                recorded.records.extend(records[:stored])
-                head = records[stored - 1].head if stored else head
-                pending = pending[stored:]
-                if not pending:
+                trial = frontier.copy()
+                entries = appended(pending, trial)
+                stored = await self._log.append(entries)
+                recorded.records.extend(e.record for e in entries[:stored])
+                if stored == len(entries):
+                    frontier = trial
                     break
+                for entry in entries[:stored]:
+                    frontier.append(entry.nodes[0])
+                pending = pending[stored:]
                 if await self._log.has_event(pending[0].event_id):
                     recorded.duplicates += 1
                     pending = pending[1:]
@@ -69,9 +101,9 @@ class RecordEvent:
                 conflicts += 1
                 if conflicts >= MAX_APPEND_ATTEMPTS:
                     raise ChainConflict(f"could not append event {pending[0].event_id}")
-                log.info("chain moved on; re-reading its head", seq=records[stored].seq)
-                head = await self._log.head()
-            self._head = head
+                log.info("the log moved on; re-reading its tree", seq=entries[stored].record.seq)
+                frontier = await self._restore()
+            self._frontier = frontier
             return recorded
 
 
@@ -84,13 +116,3 @@ def _first_of_each(events: Sequence[ObservedEvent]) -> list[ObservedEvent]:
             seen.add(event.event_id)
             unique.append(event)
     return unique
-
-
-def chained(events: Sequence[ObservedEvent], head: ChainHead = GENESIS) -> list[AuditRecord]:
-    """The records that append `events` in order to a chain ending at `head`."""
-    records: list[AuditRecord] = []
-    for event in events:
-        record = next_record(event, head=head)
-        records.append(record)
-        head = record.head
-    return records

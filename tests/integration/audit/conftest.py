@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
@@ -19,7 +20,7 @@ async def start_group_at_the_end(settings: AuditSettings) -> None:
     """Commit the group's offsets at the end of every event topic.
 
     The topics are shared by the whole suite; replaying their history in every test would make
-    the tests slower with every test that ran before. Each test's chain starts with its events.
+    the tests slower with every test that ran before. Each test's log starts with its events.
     """
     await end_offsets(
         settings.kafka_bootstrap_servers, EVENT_TOPICS, group_id=settings.consumer_group
@@ -27,9 +28,14 @@ async def start_group_at_the_end(settings: AuditSettings) -> None:
 
 
 @pytest.fixture
-async def audit_settings(service_env: ServiceEnv) -> AuditSettings:
-    """Settings isolating this test's audit log; small batches exercise the paging."""
-    settings = AuditSettings(**service_env.settings_kwargs("audit"), scan_batch_size=7)
+async def audit_settings(service_env: ServiceEnv, tmp_path: Path) -> AuditSettings:
+    """Settings isolating this test's audit log and key; small batches exercise the paging."""
+    settings = AuditSettings(
+        **service_env.settings_kwargs("audit"),
+        scan_batch_size=7,
+        signing_key_file=tmp_path / "log-key.pem",
+        checkpoint_seconds=0.3,
+    )
     await start_group_at_the_end(settings)
     return settings
 

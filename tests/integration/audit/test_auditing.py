@@ -1,4 +1,4 @@
-"""Auditors search, verify and export the log; tampering in the store is found."""
+"""Auditors search, verify and export the log; a record altered in the store is found."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from typing import Any
 from pymongo import AsyncMongoClient
 from typer.testing import CliRunner
 
+from services.audit.adapters.checkpoint_store import MongoCheckpointStore
 from services.audit.adapters.mongo import COLLECTION, MongoAuditLog
-from services.audit.domain import ObservedEvent, verify_chain
-from services.audit.domain.export import read_jsonl_line
+from services.audit.domain import ObservedEvent
+from services.audit.main import log_signing_key
 from services.audit.settings import AuditSettings
-from services.audit.use_cases import RecordEvent, verify_log
+from services.audit.use_cases import RecordEvent, VerifyLog, verify_export
 from tests.integration.audit.sample_events import (
     AuditService,
     agency_data,
@@ -24,7 +25,7 @@ from tests.integration.audit.sample_events import (
     records_of,
     referral_data,
 )
-from tests.integration.harness import publish_event
+from tests.integration.harness import eventually, publish_event
 from tsunagu_ops.cli.main import app as command_line
 from tsunagu_schemas.topics import REFERRAL_EVENTS
 
@@ -51,6 +52,29 @@ async def stored(settings: AuditSettings) -> Any:
     """The collection holding the service's records, reached around the service."""
     client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(settings.mongo_url)
     return client, client[settings.database][COLLECTION]
+
+
+def log_verifier(settings: AuditSettings, client: Any, audit_log: MongoAuditLog) -> VerifyLog:
+    """A verifier of the stored log, as the service builds it."""
+    return VerifyLog(
+        audit_log=audit_log,
+        checkpoints=MongoCheckpointStore(database=client[settings.database]),
+        log_key=log_signing_key(settings).verifier(),
+        batch_size=5,
+    )
+
+
+async def signed_checkpoint(audit: AuditService, *, size: int) -> str:
+    """The latest checkpoint once it covers at least `size` records."""
+
+    async def issued() -> str | None:
+        response = await audit.http.get("/v1/audit/checkpoint")
+        if response.status_code != 200:
+            return None
+        return response.text if int(response.text.split("\n")[1]) >= size else None
+
+    found: str = await eventually(issued, timeout=30.0, interval=0.2)
+    return found
 
 
 async def test_records_are_found_by_referral_agency_type_and_time(audit: AuditService) -> None:
@@ -98,30 +122,32 @@ async def test_an_export_verifies_offline_with_the_function_and_the_command(
     await publish_referral_story(audit, referral_id=referral_id, agency_id=fresh_id("agency"))
     await recorded(audit.http, count=2, referral_id=referral_id)
     await recorded(audit.http, count=3)
+    checkpoint = tmp_path / "checkpoint.txt"
+    checkpoint.write_text(await signed_checkpoint(audit, size=3), encoding="utf-8")
+    vkey = (await audit.http.get("/v1/audit/verifier-key")).text.strip()
 
     response = await audit.http.get("/v1/audit/export", params={"format": "jsonl"})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/x-ndjson")
-    lines = response.text.splitlines()
-    result = verify_chain(read_jsonl_line(line) for line in lines)
+    lines = response.content.splitlines(keepends=True)
+    result = verify_export(lines)
     assert result.ok
     assert result.records == len(lines) >= 3
     export = tmp_path / "audit.jsonl"
-    export.write_text(response.text, encoding="utf-8")
-    outcome = CliRunner().invoke(command_line, ["audit", "verify", str(export)])
+    export.write_bytes(response.content)
+    command = ["audit", "verify", str(export), "--checkpoint", str(checkpoint), "--key", vkey]
+    outcome = CliRunner().invoke(command_line, command)
     assert outcome.exit_code == 0, outcome.output
-    assert result.head is not None
-    assert outcome.output.strip() == (
-        f"ok: {result.records} records, head seq {result.head.seq} hash {result.head.hash}"
-    )
+    assert outcome.output.startswith(f"ok: {result.records} records, root ")
 
     altered = json.loads(lines[1])
     altered["time"] = "2020-01-01T00:00:00.000000Z"
-    lines[1] = json.dumps(altered)
-    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    outcome = CliRunner().invoke(command_line, ["audit", "verify", str(export)])
+    lines[1] = json.dumps(altered).encode() + b"\n"
+    export.write_bytes(b"".join(lines))
+    outcome = CliRunner().invoke(command_line, command)
     assert outcome.exit_code == 1
-    assert "first bad seq 2" in outcome.output
+    assert "first bad index 1 (seq 2)" in outcome.output
+    assert "canonical" in outcome.output
 
 
 async def test_a_csv_export_has_a_header_and_one_row_per_record(audit: AuditService) -> None:
@@ -147,17 +173,19 @@ async def test_a_record_altered_in_the_store_is_reported_as_the_first_bad_seq(
         verification = (await audit.http.get("/v1/audit/verify")).json()
         assert verification["ok"] is False
         assert verification["first_bad_seq"] == records[1]["seq"]
-        assert "hash" in verification["reason"]
+        assert "altered record" in verification["reason"]
 
         await collection.delete_one({"seq": records[0]["seq"]})
-        verification = (await audit.http.get("/v1/audit/verify")).json()
+        verification = (
+            await audit.http.get("/v1/audit/verify", params={"from_start": True})
+        ).json()
         assert verification["first_bad_seq"] == records[0]["seq"]
         assert "missing" in verification["reason"]
     finally:
         await client.close()
 
 
-async def test_replicas_appending_at_once_build_one_chain_without_forks(
+async def test_replicas_appending_at_once_build_one_tree_without_forks(
     audit_settings: AuditSettings,
 ) -> None:
     client, collection = await stored(audit_settings)
@@ -170,7 +198,7 @@ async def test_replicas_appending_at_once_build_one_chain_without_forks(
         await asyncio.gather(
             *(replicas[0](e) for e in events), *(replicas[1](e) for e in reversed(events))
         )
-        result = await verify_log(logs[0], batch_size=5)
+        result = await log_verifier(audit_settings, client, logs[0])()
         assert result.ok, result.reason
         assert result.records == len(events)
         assert await collection.count_documents({}) == len(events)

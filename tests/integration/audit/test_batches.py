@@ -9,10 +9,10 @@ from aiokafka.structs import ConsumerRecord
 from services.audit.adapters.mongo import MongoAuditLog
 from services.audit.main import create_app
 from services.audit.settings import AuditSettings
-from services.audit.use_cases import RecordEvent, verify_log
+from services.audit.use_cases import RecordEvent
 from tests.access import PrincipalAuth, TestIssuer
 from tests.integration.audit.sample_events import fresh_id, records_of, referral_data
-from tests.integration.audit.test_auditing import observed_event, stored
+from tests.integration.audit.test_auditing import log_verifier, observed_event, stored
 from tests.integration.harness import eventually, headers_of, publish_event, publish_raw, running
 from tests.integration.kafka_positions import end_offsets, read_from
 from tsunagu.events import new_event_id
@@ -40,7 +40,7 @@ async def test_a_batch_with_repeated_and_already_recorded_events_records_each_on
         ]
         assert recorded.duplicates == 3
         assert await collection.count_documents({}) == 4
-        result = await verify_log(audit_log, batch_size=3)
+        result = await log_verifier(audit_settings, client, audit_log)()
         assert result.ok, result.reason
         assert result.records == 4
     finally:

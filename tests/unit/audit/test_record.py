@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
+import json
 import math
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta, timezone
@@ -10,11 +10,12 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from services.audit.domain import (
-    GENESIS,
     AuditRecord,
     ObservedEvent,
     canonical_json,
-    next_record,
+    new_record,
+    plain_json,
+    recorded,
     rfc3339,
 )
 from tsunagu_schemas import ReferralEventData
@@ -54,9 +55,9 @@ def referral_data() -> dict[str, object]:
 
 
 def accepted_record() -> AuditRecord:
-    """The first record of a chain: a referral accepted."""
+    """The first record of a log: a referral accepted."""
     event = observed("tsunagu.referral.accepted", REFERRAL_EVENTS, referral_data())
-    return next_record(event, head=GENESIS)
+    return new_record(event, seq=1)
 
 
 def test_canonical_json_sorts_keys_drops_spaces_and_keeps_unicode() -> None:
@@ -86,16 +87,19 @@ def test_a_referral_record_names_the_acting_agency_and_every_party() -> None:
     assert record.topic == REFERRAL_EVENTS
 
 
-def test_the_data_digest_is_the_sha256_of_the_canonical_data() -> None:
+def test_the_record_keeps_the_whole_data_as_plain_json() -> None:
     data = referral_data()
-    record = next_record(observed("tsunagu.referral.accepted", REFERRAL_EVENTS, data), head=GENESIS)
-    assert record.data_digest == hashlib.sha256(canonical_json(data)).hexdigest()
+    record = new_record(observed("tsunagu.referral.accepted", REFERRAL_EVENTS, data), seq=7)
+    assert record.seq == 7
+    assert record.data == json.loads(canonical_json(data))
+    assert record.data["occurred_at"] == "2026-04-01T09:30:00.000000Z"
+    assert record.data["parties"] == ["agency-a", "agency-b", "agency-c"]
 
 
 def test_an_agency_record_is_acted_by_the_agency_itself() -> None:
     data = {"agency_id": "agency-q", "name": "Q", "version": 1}
     kind = "tsunagu.agency.registered"
-    record = next_record(observed(kind, DIRECTORY_EVENTS, data), head=GENESIS)
+    record = new_record(observed(kind, DIRECTORY_EVENTS, data), seq=1)
     assert record.actor == "agency-q"
     assert record.agency_ids == ["agency-q"]
     assert record.referral_id is None
@@ -104,14 +108,43 @@ def test_an_agency_record_is_acted_by_the_agency_itself() -> None:
 def test_a_notification_record_is_acted_by_the_source() -> None:
     data = {"agency_id": "agency-q", "referral_id": "r-9", "notification_id": "n-1"}
     kind = "tsunagu.notification.delivered"
-    record = next_record(observed(kind, NOTIFICATION_EVENTS, data), head=GENESIS)
+    record = new_record(observed(kind, NOTIFICATION_EVENTS, data), seq=1)
     assert record.actor == "urn:tsunagu:test"
     assert record.agency_ids == ["agency-q"]
     assert record.referral_id == "r-9"
 
 
-def test_the_hash_covers_every_field_but_itself() -> None:
+def test_the_leaf_is_the_canonical_json_of_every_field() -> None:
     record = accepted_record()
-    fields = record.model_dump(exclude={"hash"})
-    assert record.hash == hashlib.sha256(canonical_json(fields)).hexdigest()
-    assert record.expected_hash() == record.hash
+    leaf = record.leaf()
+    assert leaf == canonical_json(record.model_dump())
+    assert json.loads(leaf)["data"]["referral_id"] == "r-1"
+    assert leaf.startswith(b'{"actor":"agency-b","agency_ids":')
+    assert record.index == 0
+
+
+@pytest.mark.parametrize(
+    "value",
+    [referral_data(), {"t": (1, 2.5, None, True), "k": {"x": "つなぐ"}, "when": WHEN}],
+)
+def test_plain_json_is_what_the_canonical_json_reads_back(value: object) -> None:
+    expected = json.loads(canonical_json(value))
+    assert plain_json(value) == expected
+    assert canonical_json(plain_json(value)) == canonical_json(value)
+
+
+def test_plain_json_refuses_what_json_cannot_say() -> None:
+    with pytest.raises(ValueError, match="NaN"):
+        plain_json({"x": math.inf})
+    with pytest.raises(TypeError):
+        plain_json({1: "x"})
+    with pytest.raises(TypeError):
+        plain_json({"x": object()})
+
+
+def test_the_leaf_is_encoded_once_and_equals_the_records_canonical_json() -> None:
+    for data in (referral_data(), json.loads(canonical_json(referral_data()))):
+        event = observed("tsunagu.referral.accepted", REFERRAL_EVENTS, data)
+        record, leaf = recorded(event, seq=3)
+        assert leaf == record.leaf() == canonical_json(record.model_dump())
+        assert record.data["occurred_at"] == "2026-04-01T09:30:00.000000Z"

@@ -1,0 +1,1 @@
+"""Checking the audit log from outside: offline verification of exports, proofs, a witness."""
