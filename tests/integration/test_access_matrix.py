@@ -101,6 +101,12 @@ EXPECTED: dict[str, dict[tuple[str, str], dict[str, str]]] = {
         ("GET", "/v1/audit/records"): row(auditor=OK),
         ("GET", "/v1/audit/verify"): row(auditor=OK),
         ("GET", "/v1/audit/export"): row(auditor=OK),
+        ("GET", "/v1/audit/checkpoint"): row(auditor=OK),
+        ("GET", "/v1/audit/verifier-key"): row(auditor=OK),
+        ("GET", "/v1/audit/leaves/{index}"): row(auditor=OK),
+        ("GET", "/v1/audit/proofs/inclusion"): row(auditor=OK),
+        ("GET", "/v1/audit/proofs/consistency"): row(auditor=OK),
+        ("POST", "/v1/audit/checkpoint/cosignatures"): row(auditor=OK),
     },
 }
 
@@ -239,6 +245,7 @@ async def _request(
         client_id="cl_" + "x" * 24,
         notification_id="unknown",
         referral_id=referral,
+        index=0,
     )
     now = datetime.now(UTC)
     query: dict[str, Any] = {}
