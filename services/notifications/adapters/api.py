@@ -8,12 +8,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
-from services.notifications.domain import InboxEntry
+from services.notifications.domain import InboxEntry, SigningSecrets, secret_text
 from services.notifications.ports import Ports
 from services.notifications.use_cases import (
     mark_read,
     read_inbox,
-    webhook_secret,
+    rotate_webhook_secret,
+    webhook_secrets,
 )
 from tsunagu.web import ActingAgency, Problem, ports_of, problem_responses
 
@@ -49,9 +50,24 @@ class InboxPageOut(BaseModel):
 
 
 class WebhookSecret(BaseModel):
-    """The secret that signs the agency's webhook deliveries."""
+    """The secret that signs the agency's webhook deliveries (Standard Webhooks)."""
 
-    secret: str = Field(description="Key of the HMAC-SHA256 in X-Tsunagu-Signature (hex).")
+    secret: str | None = Field(
+        description="`whsec_<base64 key>`: the HMAC-SHA256 key of `webhook-signature` "
+        "(left out when the coordinator rotates an agency's secret)."
+    )
+    previous_valid_until: datetime | None = Field(
+        default=None,
+        description="Until then deliveries also carry a signature with the replaced secret.",
+    )
+
+    @classmethod
+    def of(cls, secrets: SigningSecrets, *, now: datetime, reveal: bool = True) -> WebhookSecret:
+        """The public form of an agency's secrets."""
+        return cls(
+            secret=secret_text(secrets.current) if reveal else None,
+            previous_valid_until=secrets.previous_valid_until(now),
+        )
 
 
 def _only_itself(acting: str, agency_id: str) -> None:
@@ -106,6 +122,26 @@ async def post_read(
 async def post_webhook_secret(
     agency_id: str, acting: ActingAgency, ports: PortsDep
 ) -> WebhookSecret:
-    """Give the agency the secret with which to check `X-Tsunagu-Signature` on webhooks."""
+    """Give the agency the secret with which to check `webhook-signature` on webhooks."""
     _only_itself(acting, agency_id)
-    return WebhookSecret(secret=webhook_secret(ports, agency_id=agency_id))
+    secrets = await webhook_secrets(ports, agency_id=agency_id)
+    return WebhookSecret.of(secrets, now=ports.clock.now())
+
+
+@router.post(
+    "/webhook-secret/rotate",
+    summary="Replace the agency's webhook signing secret",
+    response_model=WebhookSecret,
+    responses=problem_responses(401, 403),
+)
+async def post_webhook_secret_rotation(
+    agency_id: str, acting: ActingAgency, ports: PortsDep
+) -> WebhookSecret:
+    """Issue a new secret; the replaced one keeps signing too until `previous_valid_until`.
+
+    The agency itself gets the new secret; the coordinator may rotate it but never sees it.
+    """
+    if acting != ports.coordinator:
+        _only_itself(acting, agency_id)
+    secrets = await rotate_webhook_secret(ports, agency_id=agency_id)
+    return WebhookSecret.of(secrets, now=ports.clock.now(), reveal=acting == agency_id)
