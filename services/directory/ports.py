@@ -40,6 +40,14 @@ class EventRelay(Protocol):
         ...
 
 
+class WebhookTargets(Protocol):
+    """Whether a webhook URL may be recorded for an agency."""
+
+    async def check(self, url: str) -> None:
+        """Return if the URL may be called; raise WebhookRefused saying why not."""
+        ...
+
+
 @dataclass(frozen=True)
 class Ports:
     """Everything the use cases depend on."""
@@ -48,5 +56,6 @@ class Ports:
     relay: EventRelay
     taxonomy: Taxonomy
     clock: Clock
+    webhooks: WebhookTargets
     utc_offset: str = "+09:00"
     """The city's offset from UTC, at which opening hours are local times (HSDS exchange)."""
