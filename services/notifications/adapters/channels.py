@@ -89,7 +89,7 @@ class WebhookChannel:
         }
         if delivery.event.traceparent:
             headers["traceparent"] = delivery.event.traceparent
-        url, extensions = _connection(target, headers)
+        url, extensions = connection_for(target, headers)
         try:
             response = await self._client.post(
                 url, content=body, headers=headers, extensions=extensions
@@ -100,7 +100,9 @@ class WebhookChannel:
             raise DeliveryFailed(f"webhook answered HTTP {response.status_code}")
 
 
-def _connection(target: CheckedTarget, headers: dict[str, str]) -> tuple[httpx.URL, dict[str, Any]]:
+def connection_for(
+    target: CheckedTarget, headers: dict[str, str]
+) -> tuple[httpx.URL, dict[str, Any]]:
     """Where to connect: the checked address, with the name kept for `Host` and TLS (SNI)."""
     url = httpx.URL(target.url)
     if target.address is None:
