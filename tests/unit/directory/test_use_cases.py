@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services.directory import use_cases
+from services.directory.adapters.problems import problem_of
 from services.directory.adapters.taxonomy_files import load_taxonomy
 from services.directory.adapters.webhook_targets import CheckedWebhooks
 from services.directory.domain import (
@@ -176,8 +177,11 @@ async def test_outside_development_only_public_https_webhooks_are_recorded(
         ("http://hooks.example.org/in", "must use https"),
         ("https://intranet.example.org/in", "resolves to a private address"),
     ):
-        with pytest.raises(WebhookRefused, match=reason):
+        with pytest.raises(WebhookRefused, match=reason) as refused:
             await use_cases.register_agency(ports, with_webhook(url))
+        answer = problem_of(refused.value)
+        assert (answer.status, answer.kind) == (422, "webhook-refused")
+        assert answer.extra["errors"][0]["field"] == "body.delivery.webhook_url"
         with pytest.raises(WebhookRefused, match=reason):
             await use_cases.revise_agency(ports, agency.id, {"delivery": {"webhook_url": url}})
     kept = await use_cases.get_agency(ports, agency.id)
