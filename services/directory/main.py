@@ -21,6 +21,7 @@ from .adapters.exchange_api import hsds
 from .adapters.mongo import SERVICE, MongoAgencyRepository
 from .adapters.problems import PROBLEMS
 from .adapters.taxonomy_files import load_taxonomy
+from .adapters.webhook_targets import CheckedWebhooks
 from .identity.hosting import built_in_issuer
 from .ports import Ports
 from .settings import DirectorySettings
@@ -62,6 +63,7 @@ def create_app(settings: DirectorySettings, *, clock: Clock | None = None) -> Fa
             categories_file=settings.categories_file, areas_file=settings.areas_file
         ),
         clock=clock or SystemClock(milliseconds=True),  # to the millisecond the store keeps
+        webhooks=CheckedWebhooks(settings.target_policy()),
         utc_offset=settings.utc_offset,
         credentials=issuer.credentials if issuer else None,
     )

@@ -45,6 +45,13 @@ class AgencyCredentials(Protocol):
 
     async def revoke_agency(self, agency_id: str) -> int:
         """Revoke every client of an agency; how many were revoked."""
+
+
+class WebhookTargets(Protocol):
+    """Whether a webhook URL may be recorded for an agency."""
+
+    async def check(self, url: str) -> None:
+        """Return if the URL may be called; raise WebhookRefused saying why not."""
         ...
 
 
@@ -56,6 +63,7 @@ class Ports:
     relay: EventRelay
     taxonomy: Taxonomy
     clock: Clock
+    webhooks: WebhookTargets
     utc_offset: str = "+09:00"
     """The city's offset from UTC, at which opening hours are local times (HSDS exchange)."""
     credentials: AgencyCredentials | None = None

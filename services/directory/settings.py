@@ -8,6 +8,7 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from tsunagu.settings import ServiceSettings
+from tsunagu.webhook_targets import AllowedHosts, TargetPolicy
 
 from .identity.settings import IssuerSettings
 
@@ -35,3 +36,12 @@ class DirectorySettings(ServiceSettings, IssuerSettings):
         pattern=r"^[+-]([01][0-9]|2[0-3]):[0-5][0-9]$",
         description="The city's offset from UTC: opening hours are local times at this offset.",
     )
+    webhook_allowed_hosts: AllowedHosts = Field(
+        default=frozenset(),
+        validation_alias="TSUNAGU_WEBHOOK_ALLOWED_HOSTS",
+        description="Host names exempt from the https and public-address checks (test receivers).",
+    )
+
+    def target_policy(self) -> TargetPolicy:
+        """Which webhook URLs agencies may record in this environment."""
+        return TargetPolicy(environment=self.environment, allowed_hosts=self.webhook_allowed_hosts)

@@ -16,11 +16,13 @@ from services.notifications.adapters.delivery_store import MongoDeliveryQueue
 from services.notifications.adapters.delivery_worker import DeliveryWorker
 from services.notifications.adapters.inbox_store import MongoInbox
 from services.notifications.adapters.problems import PROBLEMS
+from services.notifications.adapters.secret_box import SecretBox, secrets_key
+from services.notifications.adapters.secret_store import MongoSigningSecrets
 from services.notifications.adapters.subscribers import subscribe_to_events
 from services.notifications.domain import RetryPolicy
 from services.notifications.ports import Ports
 from services.notifications.settings import NotificationsSettings
-from services.notifications.use_cases import attempt_delivery, next_claim
+from services.notifications.use_cases import attempt_delivery, next_claim, signing_keys
 from tsunagu.auth.settings import service_verifier
 from tsunagu.clock import Clock, SystemClock
 from tsunagu.lifespan import service_lifespan
@@ -34,9 +36,9 @@ from tsunagu_schemas import Channel
 SERVICE = "notifications"
 DESCRIPTION = (
     "Tells every agency party to a referral about each of its events: always in the in-app "
-    "inbox, and as the agency chose, on its own Kafka topic, by a signed webhook (CloudEvents "
-    "structured JSON) or by e-mail. E-mails are written to a spool folder as .eml files; no "
-    "SMTP relay sends them yet."
+    "inbox, and as the agency chose, on its own Kafka topic, by a webhook (CloudEvents "
+    "structured JSON, signed the Standard Webhooks way) or by e-mail. E-mails are written to "
+    "a spool folder as .eml files; no SMTP relay sends them yet."
 )
 
 
@@ -56,14 +58,21 @@ def create_app(settings: NotificationsSettings, *, clock: Clock | None = None) -
     )
     inbox = MongoInbox(database["inbox"])
     http = httpx.AsyncClient(timeout=settings.webhook_timeout_seconds)
+    clock = clock or SystemClock()
+    webhook = WebhookChannel(
+        http,
+        keys=lambda agency_id: signing_keys(ports, agency_id=agency_id),
+        clock=clock,
+        targets=settings.target_policy(),
+    )
     ports = Ports(
         agencies=MongoAgencyContacts(database["agencies"]),
         inbox=inbox,
         deliveries=queue,
-        clock=clock or SystemClock(),
+        clock=clock,
         senders={
             Channel.KAFKA: AgencyTopicChannel(broker),
-            Channel.WEBHOOK: WebhookChannel(http, signing_key=settings.webhook_signing_key),
+            Channel.WEBHOOK: webhook,
             Channel.EMAIL: MailSpool(settings.mail_spool_dir, sender=settings.mail_from),
         },
         policy=RetryPolicy(
@@ -71,8 +80,10 @@ def create_app(settings: NotificationsSettings, *, clock: Clock | None = None) -
             base_seconds=settings.delivery_backoff_seconds,
             max_seconds=settings.delivery_backoff_max_seconds,
         ),
+        secrets=MongoSigningSecrets(database["webhook_secrets"], SecretBox(secrets_key(settings))),
         lease=timedelta(seconds=settings.delivery_lease_seconds),
-        signing_key=settings.webhook_signing_key,
+        secret_grace=timedelta(seconds=settings.webhook_secret_grace_seconds),
+        coordinator=settings.coordinator_agency_id,
         on_planned=lambda: worker.notify(),
     )
     worker = DeliveryWorker(

@@ -13,6 +13,7 @@ from services.notifications.domain import (
     DeliveryOutcome,
     InboxEntry,
     RetryPolicy,
+    SigningSecrets,
 )
 from tsunagu.clock import Clock
 from tsunagu_schemas import Channel
@@ -98,6 +99,22 @@ class ChannelSender(Protocol):
         ...
 
 
+class SigningSecretStore(Protocol):
+    """Agencies' webhook signing secrets, kept encrypted."""
+
+    async def get(self, agency_id: str) -> SigningSecrets | None:
+        """The agency's secrets, or None before it has any."""
+        ...
+
+    async def add(self, secrets: SigningSecrets) -> SigningSecrets:
+        """Store an agency's first secrets; if some were stored first, return those instead."""
+        ...
+
+    async def replace(self, old: SigningSecrets, new: SigningSecrets) -> bool:
+        """Store `new` if `old` is still what is stored; tell whether it was."""
+        ...
+
+
 def _nobody() -> None:
     """Tell no one (when nothing waits for planned deliveries)."""
 
@@ -111,7 +128,9 @@ class Ports:
     deliveries: DeliveryQueue
     clock: Clock
     senders: Mapping[Channel, ChannelSender]
+    secrets: SigningSecretStore
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     lease: timedelta = timedelta(seconds=60)
-    signing_key: str = ""
+    secret_grace: timedelta = timedelta(hours=24)
+    coordinator: str | None = None
     on_planned: Callable[[], None] = _nobody

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -68,6 +70,12 @@ def system(endpoints: Endpoints, tmp_path_factory: pytest.TempPathFactory) -> It
                 issuer_keys=keys,
             )
             env[f"{spec.env_prefix}CONSUMER_GROUP"] = f"e2e-{spec.name}-{run_id}"
+            if spec.name == "notifications":  # as outside development, receivers allowlisted
+                env["TSUNAGU_ENVIRONMENT"] = "staging"
+                env["TSUNAGU_WEBHOOK_ALLOWED_HOSTS"] = "127.0.0.1"
+                env[f"{spec.env_prefix}WEBHOOK_SECRETS_KEY"] = base64.b64encode(
+                    os.urandom(32)
+                ).decode()
             # The topics are shared by every run: start at their end, not in their history.
             asyncio.run(
                 end_offsets(

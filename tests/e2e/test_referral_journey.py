@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -233,8 +231,8 @@ async def _assert_webhooks(
             headers=acting(agency),
         )
         secret = secret_response.json()["secret"]
-        digest = hmac.new(secret.encode(), delivery.body, hashlib.sha256).hexdigest()
-        assert delivery.headers["x-tsunagu-signature"] == f"sha256={digest}"
+        assert delivery.signed_with(secret), delivery.headers
+        assert delivery.headers["webhook-id"] == json.loads(delivery.body)["id"]
         assert json.loads(delivery.body)["specversion"] == "1.0"
     assert Counter(paths[d.path] for d in receiver.deliveries) == expected
 

@@ -1,9 +1,15 @@
-"""A minimal HTTP server that records the webhooks it receives."""
+"""A minimal HTTP server that records the webhooks it receives and checks their signatures."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
+import hmac
+import time
 from dataclasses import dataclass, field
+
+TOLERANCE_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -13,6 +19,22 @@ class Delivery:
     path: str
     headers: dict[str, str]
     body: bytes
+    received_at: float = field(default_factory=time.time)
+
+    def signed_with(self, secret: str) -> bool:
+        """Whether a Standard Webhooks signature made with `secret` is among those sent.
+
+        Written from the specification alone, as an agency's receiver would be; a timestamp
+        more than five minutes from the time of receipt is refused as a possible replay.
+        """
+        timestamp = int(self.headers["webhook-timestamp"])
+        if abs(self.received_at - timestamp) > TOLERANCE_SECONDS:
+            return False
+        key = base64.b64decode(secret.removeprefix("whsec_"))
+        signed = f"{self.headers['webhook-id']}.{timestamp}.".encode() + self.body
+        digest = base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+        given = self.headers["webhook-signature"].split(" ")
+        return any(hmac.compare_digest(f"v1,{digest}", g) for g in given)
 
 
 @dataclass

@@ -95,6 +95,7 @@ EXPECTED: dict[str, dict[tuple[str, str], dict[str, str]]] = {
         ("GET", "/v1/agencies/{agency_id}/inbox"): AGENCY_ONLY,
         ("POST", "/v1/agencies/{agency_id}/inbox/{notification_id}/read"): AGENCY_ONLY,
         ("POST", "/v1/agencies/{agency_id}/webhook-secret"): AGENCY_ONLY,
+        ("POST", "/v1/agencies/{agency_id}/webhook-secret/rotate"): row(coordinator=OK, own=OK),
     },
     "audit": {
         **OPERATIONS,

@@ -97,6 +97,8 @@ def service_part(layout: StackLayout, name: str) -> Part:
             issuer_keys=layout.issuer_keys,
         ),
     }
+    if name == "notifications":  # the key sealing webhook secrets lives with this instance's data
+        env[f"{spec.env_prefix}WEBHOOK_SECRETS_KEY_FILE"] = str(layout.root / "keys" / "webhooks")
 
     def start() -> ProcessHandle:
         return start_service(name, env | service_login_env(layout, name), layout.log_file(name))

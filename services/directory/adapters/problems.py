@@ -14,6 +14,7 @@ from ..domain import (
     LocationNotFound,
     UnknownCodes,
     VersionMismatch,
+    WebhookRefused,
 )
 
 
@@ -31,6 +32,9 @@ def problem_of(exc: DirectoryError) -> Problem:
         return Problem(422, str(exc), kind="unknown-code", title="Unknown code", errors=errors)
     if isinstance(exc, InvalidDocument):
         return _invalid_document(exc)
+    if isinstance(exc, WebhookRefused):
+        error = {"field": "body.delivery.webhook_url", "message": str(exc), "type": "webhook"}
+        return Problem(422, str(exc), kind="webhook-refused", errors=[error])
     if isinstance(exc, AgencyNotFound):
         return Problem(404, str(exc), kind="agency-not-found")
     if isinstance(exc, LocationNotFound):

@@ -24,6 +24,7 @@ from .errors import (
     UnknownCode,
     UnknownCodes,
     VersionMismatch,
+    WebhookRefused,
 )
 from .search import AgencySearch
 from .taxonomy import Taxonomy, TaxonomyCode
@@ -51,6 +52,7 @@ __all__ = [
     "UnknownCode",
     "UnknownCodes",
     "VersionMismatch",
+    "WebhookRefused",
     "Weekday",
     "check_version",
     "deactivate",

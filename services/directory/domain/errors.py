@@ -83,3 +83,11 @@ class InvalidDocument(DirectoryError):
     def __init__(self, problems: list[tuple[str, str]]) -> None:
         super().__init__(f"the document is not valid HSDS 3.0 ({len(problems)} problems)")
         self.problems = problems
+
+
+class WebhookRefused(DirectoryError):
+    """A webhook URL the network may not call (not https, or not a public address)."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"webhook URL refused: {reason}")
+        self.url = url

@@ -45,6 +45,7 @@ async def register_agency(
     traceparent: str | None = None,
 ) -> Agency:
     """Register an agency under a fresh id, or the given one (an import), and announce it."""
+    await _check_webhook(ports, profile.delivery.webhook_url)
     change = register(
         profile,
         agency_id=agency_id or new_agency_id(),
@@ -82,6 +83,8 @@ async def revise_agency(
     agency = await get_agency(ports, agency_id)
     check_version(agency, if_match)
     change = revise(agency, changes, taxonomy=ports.taxonomy, now=ports.clock.now())
+    if change is not None and change.agency.delivery.webhook_url != agency.delivery.webhook_url:
+        await _check_webhook(ports, change.agency.delivery.webhook_url)
     return await _save(ports, agency, change, if_match=if_match, traceparent=traceparent)
 
 
@@ -140,6 +143,12 @@ async def search_agencies(
     items = found[:limit]
     next_cursor = items[-1].id if len(found) > limit else None
     return AgencyPage(items=items, next_cursor=next_cursor)
+
+
+async def _check_webhook(ports: Ports, url: str | None) -> None:
+    """Refuse a webhook URL this environment may not call (WebhookRefused)."""
+    if url is not None:
+        await ports.webhooks.check(url)
 
 
 async def _save(

@@ -24,4 +24,8 @@ def access(coordinator_agency_id: str | None) -> AccessPolicy:
         ("POST", "/v1/agencies/{agency_id}/webhook-secret"): allow(
             Role.AGENCY, own_agency="agency_id"
         ),
+        # the coordinator may rotate any agency's secret (it never sees the new one)
+        ("POST", "/v1/agencies/{agency_id}/webhook-secret/rotate"): allow(
+            Role.AGENCY, Role.COORDINATOR, own_agency="agency_id"
+        ),
     }

@@ -8,13 +8,16 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
-from services.notifications.domain import InboxEntry
+from services.notifications.domain import InboxEntry, SigningSecrets, secret_text
 from services.notifications.ports import Ports
 from services.notifications.use_cases import (
     mark_read,
     read_inbox,
-    webhook_secret,
+    rotate_webhook_secret,
+    webhook_secrets,
 )
+from tsunagu.auth import Role
+from tsunagu.auth.http import Caller
 from tsunagu.web import ports_of, problem_responses
 
 PortsDep = Annotated[Ports, Depends(ports_of)]
@@ -50,9 +53,24 @@ class InboxPageOut(BaseModel):
 
 
 class WebhookSecret(BaseModel):
-    """The secret that signs the agency's webhook deliveries."""
+    """The secret that signs the agency's webhook deliveries (Standard Webhooks)."""
 
-    secret: str = Field(description="Key of the HMAC-SHA256 in X-Tsunagu-Signature (hex).")
+    secret: str | None = Field(
+        description="`whsec_<base64 key>`: the HMAC-SHA256 key of `webhook-signature` "
+        "(left out when the coordinator rotates an agency's secret)."
+    )
+    previous_valid_until: datetime | None = Field(
+        default=None,
+        description="Until then deliveries also carry a signature with the replaced secret.",
+    )
+
+    @classmethod
+    def of(cls, secrets: SigningSecrets, *, now: datetime, reveal: bool = True) -> WebhookSecret:
+        """The public form of an agency's secrets."""
+        return cls(
+            secret=secret_text(secrets.current) if reveal else None,
+            previous_valid_until=secrets.previous_valid_until(now),
+        )
 
 
 @router.get(
@@ -94,5 +112,24 @@ async def post_read(agency_id: str, notification_id: str, ports: PortsDep) -> No
     responses=problem_responses(401, 403),
 )
 async def post_webhook_secret(agency_id: str, ports: PortsDep) -> WebhookSecret:
-    """Give the agency the secret with which to check `X-Tsunagu-Signature` on webhooks."""
-    return WebhookSecret(secret=webhook_secret(ports, agency_id=agency_id))
+    """Give the agency the secret with which to check `webhook-signature` on webhooks."""
+    secrets = await webhook_secrets(ports, agency_id=agency_id)
+    return WebhookSecret.of(secrets, now=ports.clock.now())
+
+
+@router.post(
+    "/webhook-secret/rotate",
+    summary="Replace the agency's webhook signing secret",
+    response_model=WebhookSecret,
+    responses=problem_responses(401, 403),
+)
+async def post_webhook_secret_rotation(
+    agency_id: str, caller: Caller, ports: PortsDep
+) -> WebhookSecret:
+    """Issue a new secret; the replaced one keeps signing too until `previous_valid_until`.
+
+    The agency itself gets the new secret; the coordinator may rotate it but never sees it.
+    """
+    secrets = await rotate_webhook_secret(ports, agency_id=agency_id)
+    reveal = caller.role is Role.AGENCY and caller.agency_id == agency_id
+    return WebhookSecret.of(secrets, now=ports.clock.now(), reveal=reveal)

@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 from faststream.kafka import KafkaBroker
 
 from services.notifications.domain import (
+    ID_HEADER,
     SIGNATURE_HEADER,
     STRUCTURED_CONTENT_TYPE,
+    TIMESTAMP_HEADER,
     Delivery,
-    agency_secret,
     mail_message,
-    signature,
+    signature_header,
     webhook_body,
 )
 from services.notifications.ports import DeliveryFailed
+from tsunagu.clock import Clock
+from tsunagu.webhook_targets import CheckedTarget, TargetPolicy, TargetRefused
 from tsunagu_schemas import CloudEventAttributes
 
 DELIVERY_HEADER = "X-Tsunagu-Delivery"
@@ -49,29 +54,61 @@ class AgencyTopicChannel:
 
 
 class WebhookChannel:
-    """POST the event as a structured CloudEvent, signed with the agency's secret."""
+    """POST the event as a structured CloudEvent, signed with every valid key of the agency."""
 
-    def __init__(self, client: httpx.AsyncClient, *, signing_key: str) -> None:
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        *,
+        keys: Callable[[str], Awaitable[list[bytes]]],
+        clock: Clock,
+        targets: TargetPolicy,
+    ) -> None:
         self._client = client
-        self._signing_key = signing_key
+        self._keys = keys
+        self._clock = clock
+        self._targets = targets
 
     async def send(self, delivery: Delivery) -> None:
-        """Any answer but 2xx, or no answer, is a failed attempt."""
+        """Any answer but 2xx, no answer, or a URL that may not be called is a failed attempt."""
+        try:
+            target = await self._targets.check(delivery.target)
+        except TargetRefused as exc:
+            raise DeliveryFailed(f"webhook refused: {exc}") from exc
         body = webhook_body(delivery.event)
-        secret = agency_secret(signing_key=self._signing_key, agency_id=delivery.agency_id)
+        timestamp = int(self._clock.now().timestamp())
+        keys = await self._keys(delivery.agency_id)
         headers = {
             "content-type": STRUCTURED_CONTENT_TYPE,
-            SIGNATURE_HEADER: signature(secret=secret, body=body),
+            ID_HEADER: delivery.event.id,
+            TIMESTAMP_HEADER: str(timestamp),
+            SIGNATURE_HEADER: signature_header(
+                keys, message_id=delivery.event.id, timestamp=timestamp, body=body
+            ),
             DELIVERY_HEADER: delivery.delivery_id,
         }
         if delivery.event.traceparent:
             headers["traceparent"] = delivery.event.traceparent
+        url, extensions = connection_for(target, headers)
         try:
-            response = await self._client.post(delivery.target, content=body, headers=headers)
+            response = await self._client.post(
+                url, content=body, headers=headers, extensions=extensions
+            )
         except httpx.HTTPError as exc:
             raise DeliveryFailed(f"webhook unreachable: {exc!r}") from exc
         if not response.is_success:
             raise DeliveryFailed(f"webhook answered HTTP {response.status_code}")
+
+
+def connection_for(
+    target: CheckedTarget, headers: dict[str, str]
+) -> tuple[httpx.URL, dict[str, Any]]:
+    """Where to connect: the checked address, with the name kept for `Host` and TLS (SNI)."""
+    url = httpx.URL(target.url)
+    if target.address is None:
+        return url, {}
+    headers["host"] = url.netloc.decode("ascii")
+    return url.copy_with(host=target.address), {"sni_hostname": target.host}
 
 
 class MailSpool:

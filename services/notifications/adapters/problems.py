@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.notifications.ports import InvalidCursor
-from services.notifications.use_cases import NotificationNotFound
+from services.notifications.use_cases import NotificationNotFound, RotationConflict
 from tsunagu.web import Problem, ProblemMap
 
 
@@ -20,4 +20,12 @@ def _not_found(exc: NotificationNotFound) -> Problem:
     return Problem(404, f"no notification {exc} in this inbox")
 
 
-PROBLEMS: ProblemMap = {InvalidCursor: _invalid_cursor, NotificationNotFound: _not_found}
+def _rotation_conflict(exc: RotationConflict) -> Problem:
+    return Problem(409, f"the webhook secret of {exc} changed meanwhile; try again")
+
+
+PROBLEMS: ProblemMap = {
+    InvalidCursor: _invalid_cursor,
+    NotificationNotFound: _not_found,
+    RotationConflict: _rotation_conflict,
+}

@@ -1,8 +1,8 @@
-"""Reading an inbox, marking notifications read, and handing out webhook secrets."""
+"""Reading an inbox and marking notifications read."""
 
 from __future__ import annotations
 
-from services.notifications.domain import InboxEntry, agency_secret
+from services.notifications.domain import InboxEntry
 
 from ..ports import InboxPage, Ports
 
@@ -26,8 +26,3 @@ async def mark_read(ports: Ports, *, agency_id: str, notification_id: str) -> In
     if entry is None:
         raise NotificationNotFound(notification_id)
     return entry
-
-
-def webhook_secret(ports: Ports, *, agency_id: str) -> str:
-    """The secret with which the agency's webhook deliveries are signed (derived, not stored)."""
-    return agency_secret(signing_key=ports.signing_key, agency_id=agency_id)

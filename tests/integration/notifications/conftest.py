@@ -120,6 +120,7 @@ async def notifications_settings(service_env: ServiceEnv, tmp_path: Path) -> Not
     settings = NotificationsSettings(
         **service_env.settings_kwargs("notifications"),
         mail_spool_dir=tmp_path / "mail",
+        webhook_secrets_key_file=tmp_path / "keys" / "webhooks.key",
         delivery_backoff_seconds=0.3,
         delivery_poll_seconds=0.2,
     )

@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 from aiokafka.structs import ConsumerRecord
 
-from services.notifications.domain import agency_secret, signature_matches
+from services.notifications.domain import secret_key, signature_matches
 from services.notifications.main import create_app
 from services.notifications.settings import NotificationsSettings
 from tests.access import PrincipalAuth, acting, session_issuer
@@ -90,6 +90,15 @@ async def agencies_known(settings: NotificationsSettings, *agency_ids: str) -> b
     try:
         found = client[settings.database]["agencies"].find({"_id": {"$in": list(agency_ids)}})
         return len(await found.to_list()) == len(agency_ids)
+    finally:
+        await client.close()
+
+
+async def stored_secrets(settings: NotificationsSettings, agency_id: str) -> dict[str, Any] | None:
+    """The agency's webhook secrets as the store holds them."""
+    client = make_client(settings.mongo_url)
+    try:
+        return await client[settings.database]["webhook_secrets"].find_one({"_id": agency_id})
     finally:
         await client.close()
 
@@ -185,18 +194,24 @@ async def test_each_party_is_told_once_by_inbox_topic_webhook_and_mail(
                 not i["read"] and i["event_type"] == "tsunagu.referral.created" for i in items
             )
 
-        secret = (
-            await client.post(f"/v1/agencies/{sender}/webhook-secret", headers=acting(sender))
-        ).json()["secret"]
-        assert secret == agency_secret(
-            signing_key=notifications_settings.webhook_signing_key, agency_id=sender
-        )
+        answer = await client.post(f"/v1/agencies/{sender}/webhook-secret", headers=acting(sender))
+        assert answer.json()["previous_valid_until"] is None
+        secret = answer.json()["secret"]
+        assert secret.startswith("whsec_")
+        stored = await stored_secrets(notifications_settings, sender)
+        assert stored is not None
+        assert secret_key(secret) not in bytes(stored["current"])
         calls = webhook_receiver.calls_to("/a")
         assert sorted(json.loads(c.body)["id"] for c in calls) == sorted(event_ids)
         for call in calls:
             assert call.headers["content-type"] == "application/cloudevents+json"
+            assert call.headers["webhook-id"] == json.loads(call.body)["id"]
             assert signature_matches(
-                secret=secret, body=call.body, header=call.headers["x-tsunagu-signature"]
+                secret,
+                message_id=call.headers["webhook-id"],
+                timestamp=int(call.headers["webhook-timestamp"]),
+                body=call.body,
+                header=call.headers["webhook-signature"],
             )
         assert {json.loads(c.body)["data"]["referral_id"] for c in calls} <= {
             first["key"],

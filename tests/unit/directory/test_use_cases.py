@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from services.directory import use_cases
+from services.directory.adapters.problems import problem_of
 from services.directory.adapters.taxonomy_files import load_taxonomy
+from services.directory.adapters.webhook_targets import CheckedWebhooks
 from services.directory.domain import (
     Agency,
     AgencyChange,
@@ -15,10 +17,20 @@ from services.directory.domain import (
     ConcurrentUpdate,
     UnknownCodes,
     VersionMismatch,
+    WebhookRefused,
 )
 from services.directory.ports import Ports
 from services.directory.settings import DirectorySettings
 from tsunagu.clock import SystemClock
+from tsunagu.webhook_targets import TargetPolicy
+from tsunagu_schemas import DeliveryPreferences
+
+ADDRESSES = {"hooks.example.org": ["93.184.215.14"], "intranet.example.org": ["10.0.0.8"]}
+
+
+async def _resolve(host: str, port: int) -> list[str]:
+    """A resolver that knows one public and one private name."""
+    return ADDRESSES[host]
 
 
 class InMemoryAgencies:
@@ -80,7 +92,11 @@ def ports(agencies: InMemoryAgencies, relay: CountingRelay) -> Ports:
         categories_file=settings.categories_file, areas_file=settings.areas_file
     )
     return Ports(
-        agencies=agencies, relay=relay, taxonomy=taxonomy, clock=SystemClock(milliseconds=True)
+        agencies=agencies,
+        relay=relay,
+        taxonomy=taxonomy,
+        clock=SystemClock(milliseconds=True),
+        webhooks=CheckedWebhooks(TargetPolicy(environment="production", resolver=_resolve)),
     )
 
 
@@ -146,3 +162,28 @@ async def test_search_refuses_unknown_filter_codes(ports: Ports) -> None:
     with pytest.raises(UnknownCodes) as caught:
         await use_cases.search_agencies(ports, category="unicorns", area="mars")
     assert [u.field for u in caught.value.unknown] == ["query.category", "query.area"]
+
+
+def with_webhook(url: str) -> AgencyProfile:
+    return profile().model_copy(update={"delivery": DeliveryPreferences(webhook_url=url)})
+
+
+async def test_outside_development_only_public_https_webhooks_are_recorded(
+    ports: Ports, agencies: InMemoryAgencies
+) -> None:
+    agency = await use_cases.register_agency(ports, with_webhook("https://hooks.example.org/in"))
+    assert agency.delivery.webhook_url == "https://hooks.example.org/in"
+    for url, reason in (
+        ("http://hooks.example.org/in", "must use https"),
+        ("https://intranet.example.org/in", "resolves to a private address"),
+    ):
+        with pytest.raises(WebhookRefused, match=reason) as refused:
+            await use_cases.register_agency(ports, with_webhook(url))
+        answer = problem_of(refused.value)
+        assert (answer.status, answer.kind) == (422, "webhook-refused")
+        assert answer.extra["errors"][0]["field"] == "body.delivery.webhook_url"
+        with pytest.raises(WebhookRefused, match=reason):
+            await use_cases.revise_agency(ports, agency.id, {"delivery": {"webhook_url": url}})
+    kept = await use_cases.get_agency(ports, agency.id)
+    assert kept.delivery.webhook_url == "https://hooks.example.org/in"
+    assert kept.version == 1

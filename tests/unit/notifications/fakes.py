@@ -11,6 +11,7 @@ from services.notifications.domain import (
     DeliveryOutcome,
     DeliveryStatus,
     InboxEntry,
+    SigningSecrets,
 )
 from services.notifications.ports import Claim, DeliveryFailed, InboxPage, Ports
 from tsunagu_schemas import Channel
@@ -110,6 +111,25 @@ class RecordingChannel:
         self.sent.append(delivery.delivery_id)
 
 
+@dataclass
+class InMemorySecrets:
+    """Signing secrets by agency id, replaced only over the version that was read."""
+
+    stored: dict[str, SigningSecrets] = field(default_factory=dict)
+
+    async def get(self, agency_id: str) -> SigningSecrets | None:
+        return self.stored.get(agency_id)
+
+    async def add(self, secrets: SigningSecrets) -> SigningSecrets:
+        return self.stored.setdefault(secrets.agency_id, secrets)
+
+    async def replace(self, old: SigningSecrets, new: SigningSecrets) -> bool:
+        if self.stored.get(old.agency_id) != old:
+            return False
+        self.stored[old.agency_id] = new
+        return True
+
+
 class FixedClock:
     """A clock the test sets."""
 
@@ -131,5 +151,7 @@ def in_memory_ports(moment: datetime, webhook: RecordingChannel | None = None) -
         deliveries=InMemoryQueue(),
         clock=FixedClock(moment),
         senders={Channel.WEBHOOK: webhook or RecordingChannel()},
+        secrets=InMemorySecrets(),
         lease=timedelta(seconds=30),
+        coordinator="coordinator",
     )

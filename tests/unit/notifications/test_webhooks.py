@@ -1,43 +1,69 @@
-"""Webhook payloads: structured CloudEvents, signed with a per-agency secret."""
+"""Webhook payloads: structured CloudEvents, signed the Standard Webhooks way."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 
+import pytest
 from cloudevents.core.bindings.http import HTTPMessage, from_http_event
 
 from services.notifications.domain import (
+    MalformedSecret,
     SourceEvent,
-    agency_secret,
-    signature,
+    secret_key,
+    secret_text,
+    sign,
+    signature_header,
     signature_matches,
     structured_cloudevent,
     webhook_body,
 )
 
-# RFC 4231-style known answer: HMAC-SHA256("key", "The quick brown fox jumps over the lazy dog").
-FOX = b"The quick brown fox jumps over the lazy dog"
-FOX_HMAC = "f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8"
+# The example of the Standard Webhooks specification and its reference libraries.
+SPEC_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+SPEC_ID = "msg_p5jXN8AQM9LWM0D4loKWxJek"
+SPEC_TIMESTAMP = 1614265330
+SPEC_BODY = b'{"test": 2432232314}'
+SPEC_SIGNATURE = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
 
 
-def test_the_signature_is_the_hex_hmac_sha256_of_the_body() -> None:
-    assert signature(secret="key", body=FOX) == f"sha256={FOX_HMAC}"
+def test_the_signature_is_the_one_the_standard_webhooks_example_gives() -> None:
+    key = secret_key(SPEC_SECRET)
+    assert sign(key, message_id=SPEC_ID, timestamp=SPEC_TIMESTAMP, body=SPEC_BODY) == (
+        SPEC_SIGNATURE
+    )
+    assert secret_text(key) == SPEC_SECRET
+    assert secret_key(SPEC_SECRET.removeprefix("whsec_")) == key
 
 
-def test_a_signature_of_other_bytes_does_not_match() -> None:
-    assert signature_matches(secret="key", body=FOX, header=f"sha256={FOX_HMAC}")
-    assert not signature_matches(secret="key", body=FOX + b" ", header=f"sha256={FOX_HMAC}")
-    assert not signature_matches(secret="other", body=FOX, header=f"sha256={FOX_HMAC}")
+def test_a_signature_of_another_id_time_body_or_secret_does_not_match() -> None:
+    signed = {"message_id": SPEC_ID, "timestamp": SPEC_TIMESTAMP, "body": SPEC_BODY}
+    assert signature_matches(SPEC_SECRET, header=SPEC_SIGNATURE, **signed)
+    for change in ({"message_id": "msg_other"}, {"timestamp": SPEC_TIMESTAMP + 1}):
+        assert not signature_matches(SPEC_SECRET, header=SPEC_SIGNATURE, **(signed | change))
+    assert not signature_matches(SPEC_SECRET, header=SPEC_SIGNATURE, **(signed | {"body": b"{}"}))
+    other = secret_text(b"another key of thirty-two bytes!")
+    assert not signature_matches(other, header=SPEC_SIGNATURE, **signed)
 
 
-def test_each_agency_has_its_own_secret_derived_from_the_signing_key() -> None:
-    secret = agency_secret(signing_key="key", agency_id="agency-a")
-    expected = hmac.new(b"key", b"agency-a", hashlib.sha256).hexdigest()
-    assert secret == expected
-    assert agency_secret(signing_key="key", agency_id="agency-b") != secret
-    assert agency_secret(signing_key="other-key", agency_id="agency-a") != secret
+def test_several_keys_give_space_separated_signatures_each_verifiable() -> None:
+    new, old = b"n" * 32, secret_key(SPEC_SECRET)
+    header = signature_header(
+        [new, old], message_id=SPEC_ID, timestamp=SPEC_TIMESTAMP, body=SPEC_BODY
+    )
+    first, second = header.split(" ")
+    assert second == SPEC_SIGNATURE
+    assert first == sign(new, message_id=SPEC_ID, timestamp=SPEC_TIMESTAMP, body=SPEC_BODY)
+    signed = {"message_id": SPEC_ID, "timestamp": SPEC_TIMESTAMP, "body": SPEC_BODY}
+    assert signature_matches(secret_text(new), header=header, **signed)
+    assert signature_matches(SPEC_SECRET, header=header, **signed)
+    with pytest.raises(ValueError, match="at least one key"):
+        signature_header([], message_id=SPEC_ID, timestamp=SPEC_TIMESTAMP, body=SPEC_BODY)
+
+
+def test_a_secret_that_is_not_base64_is_refused() -> None:
+    with pytest.raises(MalformedSecret):
+        secret_key("whsec_not base64!")
 
 
 def test_the_structured_cloudevent_carries_every_attribute_and_the_data(
