@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -75,14 +77,9 @@ def prove_inclusion(
     credential: AuditorCredential = None,
 ) -> None:
     """Check that a record is in the tree a signed checkpoint names."""
-    with httpx.Client(timeout=30, auth=auditor_auth(credential)) as http:
-        client = LogClient(http, log)
-        try:
-            signed = _checkpoint(client, key, checkpoint)
-            length = check_inclusion(client, index, signed)
-        except (ProofFailed, BadInput) as exc:
-            typer.echo(f"bad: {exc}")
-            raise typer.Exit(1) from exc
+    with _log_client(log, credential) as client:
+        signed = _checkpoint(client, key, checkpoint)
+        length = check_inclusion(client, index, signed)
     typer.echo(f"ok: leaf {index} is in the signed tree of size {signed.size} ({length} hashes)")
 
 
@@ -97,19 +94,25 @@ def prove_consistency(
     credential: AuditorCredential = None,
 ) -> None:
     """Check that the log's later signed tree extends an earlier signed tree."""
-    with httpx.Client(timeout=30, auth=auditor_auth(credential)) as http:
-        client = LogClient(http, log)
-        try:
-            earlier = opened(old.read_bytes(), log_key(key)).checkpoint
-            later = _checkpoint(client, key, new)
-            length = check_consistency(client, earlier, later)
-        except (ProofFailed, BadInput) as exc:
-            typer.echo(f"bad: {exc}")
-            raise typer.Exit(1) from exc
+    with _log_client(log, credential) as client:
+        earlier = opened(old.read_bytes(), log_key(key)).checkpoint
+        later = _checkpoint(client, key, new)
+        length = check_consistency(client, earlier, later)
     typer.echo(
         f"ok: the tree of size {later.size} extends the tree of size {earlier.size} "
         f"({length} hashes)"
     )
+
+
+@contextmanager
+def _log_client(log: str, credential: Path | None) -> Iterator[LogClient]:
+    """The audit service's proof routes; a check that fails ends the command (exit 1)."""
+    with httpx.Client(timeout=30, auth=auditor_auth(credential)) as http:
+        try:
+            yield LogClient(http, log)
+        except (ProofFailed, BadInput) as exc:
+            typer.echo(f"bad: {exc}")
+            raise typer.Exit(1) from exc
 
 
 def _checkpoint(client: LogClient, key: str, saved: Path | None) -> Checkpoint:
