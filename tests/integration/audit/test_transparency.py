@@ -34,8 +34,11 @@ from services.audit.domain.signed_note import (
 )
 from services.audit.main import create_app
 from services.audit.settings import AuditSettings
+from tests.access import PrincipalAuth, TestIssuer, session_issuer
 from tests.integration.audit.sample_events import fresh_id, referral_data
 from tests.integration.harness import eventually, publish_event
+from tsunagu.auth import Role
+from tsunagu_ops.access import ClientCredential
 from tsunagu_ops.cli.main import app as command_line
 from tsunagu_ops.localstack.ports import free_port
 
@@ -49,6 +52,7 @@ class Witnessing:
     key_file: Path
     state_file: Path
     verifier: CosignatureVerifier
+    credential: Path  # an auditor's client credential: the audit routes need its token
 
     @property
     def vkey(self) -> str:
@@ -69,16 +73,36 @@ class Witnessing:
             log,
             "--log-key",
             log_vkey,
+            "--credential",
+            str(self.credential),
             "--once",
         )
 
 
 @pytest.fixture
-def witness(tmp_path: Path) -> Witnessing:
+async def auditor_credential(test_issuer: TestIssuer, tmp_path: Path) -> Path:
+    """A file with an auditor's client credential, as `tsunagu credentials create` writes it."""
+    new = await test_issuer.credentials.create(role=Role.AUDITOR, agency_id=None)
+    assert new.client_secret is not None
+    path = tmp_path / "auditor.json"
+    token_url = f"{test_issuer.url}/oauth/token"
+    ClientCredential(new.client.client_id, new.client_secret, token_url, "auditor").save(path)
+    return path
+
+
+@pytest.fixture
+def witness(tmp_path: Path, auditor_credential: Path) -> Witnessing:
     """A witness's key file (made now) and state file, its vkey and its verifier."""
     key_file = tmp_path / "witness.pem"
     cosigner = Cosigner(WITNESS, load_or_create_key(key_file))
-    return Witnessing(key_file, tmp_path / "witness.json", cosigner.verifier())
+    state = tmp_path / "witness.json"
+    return Witnessing(key_file, state, cosigner.verifier(), auditor_credential)
+
+
+def auditor_http(served: str) -> httpx.AsyncClient:
+    """An HTTP client to the served log, sending an auditor's token."""
+    auth = PrincipalAuth(session_issuer(), default="auditor")
+    return httpx.AsyncClient(base_url=served, timeout=30, auth=auth)
 
 
 @pytest.fixture
@@ -165,7 +189,7 @@ async def rewrite_record(settings: AuditSettings, seq: int) -> None:
 async def test_checkpoints_and_proofs_over_http_verify_with_the_domain_verifier(
     audit_settings: AuditSettings, served: str, witness: Witnessing
 ) -> None:
-    async with httpx.AsyncClient(base_url=served, timeout=30) as http:
+    async with auditor_http(served) as http:
         vkey = (await http.get("/v1/audit/verifier-key")).text.strip()
         log_key = read_verifier_key(vkey)
         await publish(audit_settings, 3)
@@ -228,7 +252,7 @@ async def test_a_rewritten_record_is_caught_by_the_offline_verifier_proofs_and_t
     export = tmp_path / "export.jsonl"
     async with (
         serving(audit_settings, witness) as served,
-        httpx.AsyncClient(base_url=served, timeout=30) as http,
+        auditor_http(served) as http,
     ):
         vkey = (await http.get("/v1/audit/verifier-key")).text.strip()
         await publish(audit_settings, 4)
@@ -248,7 +272,7 @@ async def test_a_rewritten_record_is_caught_by_the_offline_verifier_proofs_and_t
     await rewrite_record(audit_settings, seq=2)
     async with (
         serving(audit_settings, witness) as served,
-        httpx.AsyncClient(base_url=served, timeout=30) as http,
+        auditor_http(served) as http,
     ):
         await publish(audit_settings, 1)
         await checkpoint_of(http, 5)
@@ -264,7 +288,7 @@ async def test_a_rewritten_record_is_caught_by_the_offline_verifier_proofs_and_t
         hashes = [base64.b64decode(h) for h in answer["hashes"]]
         with pytest.raises(InvalidProof):
             verify_inclusion(1, 4, leaf_hash(leaf), hashes, signed.root_hash)
-        key = ["--key", vkey, "--log", served]
+        key = ["--key", vkey, "--log", served, "--credential", str(witness.credential)]
         inclusion = await asyncio.to_thread(
             cli, "audit", "prove", "inclusion", "1", *key, "--checkpoint", str(old)
         )
