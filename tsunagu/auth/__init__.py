@@ -1,7 +1,7 @@
 """Who calls: access tokens verified through the issuer's metadata, and the roles they carry.
 
 The pure parts are exported here; the verifier lives in `tsunagu.auth.verifier` (with the key
-discovery in `tsunagu.auth.discovery`) and the FastAPI edge in `tsunagu.auth.http`.
+discovery in `tsunagu.auth.discovery`) and the FastAPI edge in `tsunagu.web.bearer`.
 """
 
 from .claims import (

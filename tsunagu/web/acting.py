@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends
 
-from tsunagu.auth.http import Caller
+from tsunagu.web.bearer import Caller
 
 from .problems import Problem
 
@@ -19,3 +19,5 @@ async def acting_agency(caller: Caller) -> str:
 
 
 ActingAgency = Annotated[str, Depends(acting_agency)]
+
+__all__ = ["ActingAgency", "Caller"]

@@ -12,9 +12,9 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 
 from tsunagu.auth import Role
-from tsunagu.auth.http import authorize, install_access, install_verifier
 from tsunagu.auth.policy import PUBLIC, AccessPolicy, RouteKey, allow, unruled_routes
 from tsunagu.auth.verifier import TokenVerifier
+from tsunagu.web.bearer import authorize, install_access, install_verifier
 
 from .limits import MAX_BODY_BYTES, BodyLimit
 from .problems import ProblemMap, install_problem_handlers

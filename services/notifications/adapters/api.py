@@ -17,8 +17,7 @@ from services.notifications.use_cases import (
     webhook_secrets,
 )
 from tsunagu.auth import Role
-from tsunagu.auth.http import Caller
-from tsunagu.web import ports_of, problem_responses
+from tsunagu.web import Caller, ports_of, problem_responses
 
 PortsDep = Annotated[Ports, Depends(ports_of)]
 # Who may call each route is decided before it runs, by the rules in `access.py`.

@@ -10,13 +10,13 @@ from fastapi import Depends, FastAPI
 from services.directory.identity.credentials import NewCredential
 from tsunagu.auth import Principal, Role
 from tsunagu.auth.discovery import IssuerKeys
-from tsunagu.auth.http import (
+from tsunagu.auth.verifier import TokenVerifier
+from tsunagu.web.bearer import (
     CallerPrincipal,
     install_verifier,
     require_agency,
     with_role,
 )
-from tsunagu.auth.verifier import TokenVerifier
 from tsunagu.web.problems import MEDIA_TYPE, install_problem_handlers
 
 from .issuer import Issuer

@@ -11,12 +11,12 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from tsunagu.web.problems import MEDIA_TYPE, TYPE_BASE, Problem
+from tsunagu.auth.claims import Principal, Role
+from tsunagu.auth.discovery import IssuerUnavailable
+from tsunagu.auth.policy import AccessPolicy, Refused, Rule
+from tsunagu.auth.verifier import InvalidToken, TokenVerifier
 
-from .claims import Principal, Role
-from .discovery import IssuerUnavailable
-from .policy import AccessPolicy, Refused, Rule
-from .verifier import InvalidToken, TokenVerifier
+from .problems import MEDIA_TYPE, TYPE_BASE, Problem
 
 log = structlog.get_logger(__name__)
 REALM = "tsunagu"
