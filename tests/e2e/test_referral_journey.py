@@ -258,7 +258,8 @@ async def _assert_audit(
     delivery_records = [i for i in items if i["type"].startswith("tsunagu.notification.")]
     assert delivery_records, "webhook and Kafka deliveries are audited too"
     assert len({i["event_id"] for i in items}) == len(items)
-    verification = (await http.get(f"{system.urls['audit']}/v1/audit/verify")).json()
+    verify = f"{system.urls['audit']}/v1/audit/verify"
+    verification = (await http.get(verify, headers=as_role("auditor"))).json()
     assert verification["ok"] is True, verification
     assert verification["records"] >= len(event_ids)
 
