@@ -83,7 +83,6 @@ def create_app(settings: NotificationsSettings, *, clock: Clock | None = None) -
         secrets=MongoSigningSecrets(database["webhook_secrets"], SecretBox(secrets_key(settings))),
         lease=timedelta(seconds=settings.delivery_lease_seconds),
         secret_grace=timedelta(seconds=settings.webhook_secret_grace_seconds),
-        coordinator=settings.coordinator_agency_id,
         on_planned=lambda: worker.notify(),
     )
     worker = DeliveryWorker(

@@ -132,5 +132,4 @@ class Ports:
     policy: RetryPolicy = field(default_factory=RetryPolicy)
     lease: timedelta = timedelta(seconds=60)
     secret_grace: timedelta = timedelta(hours=24)
-    coordinator: str | None = None
     on_planned: Callable[[], None] = _nobody

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -80,3 +81,11 @@ def principal_from_claims(claims: Mapping[str, Any]) -> Principal:
         token_id=str(texts["jti"]),
         expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
     )
+
+
+def claims_object(payload: bytes | None) -> dict[str, Any]:
+    """The JSON object a JWS payload holds; ValueError saying what is wrong otherwise."""
+    claims = json.loads(payload or b"")  # a JSONDecodeError is a ValueError
+    if not isinstance(claims, dict):
+        raise ValueError("the payload is not a JSON object")
+    return claims

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Collection
 from typing import Any
@@ -17,6 +16,7 @@ from .claims import (
     SIGNING_ALGORITHMS,
     InvalidClaims,
     Principal,
+    claims_object,
     principal_from_claims,
 )
 from .discovery import IssuerKeys
@@ -98,9 +98,6 @@ class TokenVerifier:
 
 def _claims_of(payload: bytes | None) -> dict[str, Any]:
     try:
-        claims = json.loads(payload or b"")
+        return claims_object(payload)
     except ValueError as exc:
-        raise InvalidToken("the payload is not JSON") from exc
-    if not isinstance(claims, dict):
-        raise InvalidToken("the payload is not a JSON object")
-    return claims
+        raise InvalidToken(f"the payload is not a JSON object: {exc}") from exc

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
 from services.audit import (
     CosignatureVerifier,
@@ -10,6 +11,8 @@ from services.audit import (
     MalformedNote,
     read_verifier_key,
 )
+
+VerifierT = TypeVar("VerifierT", Ed25519NoteVerifier, CosignatureVerifier)
 
 
 class BadInput(ValueError):
@@ -24,23 +27,22 @@ def vkey_text(value: str) -> str:
     return value.strip()
 
 
-def log_key(value: str) -> Ed25519NoteVerifier:
-    """The log's Ed25519 note verifier from a vkey (or a file holding one)."""
+def _verifier(value: str, kind: type[VerifierT], what: str) -> VerifierT:
+    """The verifier of `kind` a vkey (or a file holding one) names; BadInput otherwise."""
     try:
         verifier = read_verifier_key(vkey_text(value))
     except MalformedNote as exc:
         raise BadInput(f"not a verifier key: {exc}") from exc
-    if not isinstance(verifier, Ed25519NoteVerifier):
-        raise BadInput(f"{verifier.name}: not an Ed25519 note key (type 0x01)")
+    if not isinstance(verifier, kind):
+        raise BadInput(f"{verifier.name}: not {what}")
     return verifier
+
+
+def log_key(value: str) -> Ed25519NoteVerifier:
+    """The log's Ed25519 note verifier from a vkey (or a file holding one)."""
+    return _verifier(value, Ed25519NoteVerifier, "an Ed25519 note key (type 0x01)")
 
 
 def witness_key(value: str) -> CosignatureVerifier:
     """A witness's cosignature verifier from a vkey (or a file holding one)."""
-    try:
-        verifier = read_verifier_key(vkey_text(value))
-    except MalformedNote as exc:
-        raise BadInput(f"not a verifier key: {exc}") from exc
-    if not isinstance(verifier, CosignatureVerifier):
-        raise BadInput(f"{verifier.name}: not a cosignature key (type 0x04)")
-    return verifier
+    return _verifier(value, CosignatureVerifier, "a cosignature key (type 0x04)")

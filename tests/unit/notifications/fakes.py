@@ -153,5 +153,4 @@ def in_memory_ports(moment: datetime, webhook: RecordingChannel | None = None) -
         senders={Channel.WEBHOOK: webhook or RecordingChannel()},
         secrets=InMemorySecrets(),
         lease=timedelta(seconds=30),
-        coordinator="coordinator",
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -14,6 +13,7 @@ from joserfc.jwk import JWKRegistry
 from joserfc.jwt import JWTClaimsRegistry
 
 from tsunagu.auth import SIGNING_ALGORITHMS
+from tsunagu.auth.claims import claims_object
 
 from .clients import Client
 from .errors import InvalidClient
@@ -103,9 +103,6 @@ def _extract(assertion: str) -> jws.CompactSignature:
 
 def _claims(payload: bytes | None) -> dict[str, Any]:
     try:
-        claims = json.loads(payload or b"")
+        return claims_object(payload)
     except ValueError as exc:
-        raise InvalidClient("the client assertion's payload is not JSON") from exc
-    if not isinstance(claims, dict):
-        raise InvalidClient("the client assertion's payload is not a JSON object")
-    return claims
+        raise InvalidClient(f"the client assertion's payload is not a JSON object: {exc}") from exc
