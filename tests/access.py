@@ -19,17 +19,10 @@ from typing import Protocol
 
 import httpx
 import uvicorn
-from fastapi import FastAPI
 
-from services.directory.identity.adapters.key_files import SigningKeyFiles
-from services.directory.identity.adapters.oauth_api import oauth_router
 from services.directory.identity.credentials import Credentials
-from services.directory.identity.issuing import TokenIssuer
-from services.directory.identity.keys import SigningKeys
-from services.directory.identity.settings import IssuerSettings, issuer_configuration
-from tests.unit.identity.issuer import InMemoryClients, InMemoryUsedAssertions
+from tests.unit.identity.issuer import issuer_app
 from tsunagu.auth import Role
-from tsunagu.auth.settings import AuthSettings
 
 PRINCIPAL = "X-Test-Principal"
 """Read and removed by `PrincipalAuth` on the test side; it never reaches a service."""
@@ -82,6 +75,21 @@ class _Cached:
     token: str
     renew_at: float
 
+    @property
+    def fresh(self) -> bool:
+        """Whether the token is still far enough from its expiry to send."""
+        return time.monotonic() < self.renew_at
+
+
+async def _client_token(http: httpx.AsyncClient, issuer: str, client: tuple[str, str]) -> _Cached:
+    """A token of `client` (id, secret) from `issuer`'s token endpoint (client credentials)."""
+    response = await http.post(
+        f"{issuer}/oauth/token", data={"grant_type": "client_credentials"}, auth=client
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    return _Cached(str(body["access_token"]), time.monotonic() + body["expires_in"] - 60)
+
 
 @dataclass
 class TestIssuer:
@@ -99,7 +107,7 @@ class TestIssuer:
     async def token(self, principal: Principal) -> str:
         """A token of a client of `principal`, registering one on first use."""
         cached = self._tokens.get(principal)
-        if cached is not None and time.monotonic() < cached.renew_at:
+        if cached is not None and cached.fresh:
             return cached.token
         async with self._lock:
             if principal not in self._secrets:
@@ -107,17 +115,9 @@ class TestIssuer:
                 new = await self.credentials.create(role=Role(role), agency_id=agency_id)
                 assert new.client_secret is not None
                 self._secrets[principal] = (new.client.client_id, new.client_secret)
-        client_id, secret = self._secrets[principal]
-        response = await self.http.post(
-            f"{self.url}/oauth/token",
-            data={"grant_type": "client_credentials"},
-            auth=(client_id, secret),
-        )
-        assert response.status_code == 200, response.text
-        body = response.json()
-        renew_at = time.monotonic() + body["expires_in"] - 60
-        self._tokens[principal] = _Cached(body["access_token"], renew_at)
-        return str(body["access_token"])
+        fetched = await _client_token(self.http, self.url, self._secrets[principal])
+        self._tokens[principal] = fetched
+        return fetched.token
 
 
 _serving: list[TestIssuer] = []
@@ -135,25 +135,7 @@ async def serving_issuer(keys_dir: Path) -> AsyncIterator[TestIssuer]:
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    config = issuer_configuration(
-        environment="development",
-        auth=AuthSettings(auth_issuer=url),
-        issuer=IssuerSettings(issuer_token_seconds=600),
-        fallback_issuer=url,
-        fallback_keys_dir=keys_dir,
-    )
-    keys = SigningKeys(store=SigningKeyFiles(config.keys_dir), token_lifetime_seconds=600)
-    keys.load()
-    clients = InMemoryClients()
-    tokens = TokenIssuer(
-        clients=clients,
-        used_assertions=InMemoryUsedAssertions(),
-        keys=keys,
-        policy=config.policy,
-        token_endpoint=config.token_endpoint,
-    )
-    app = FastAPI()
-    app.include_router(oauth_router(tokens=tokens, keys=keys, config=config))
+    app, _, clients = issuer_app(keys_dir, issuer=url, token_seconds=600)
     server = uvicorn.Server(uvicorn.Config(app, log_config=None, access_log=False))
     task = asyncio.create_task(server.serve(sockets=[sock]))
     try:
@@ -185,7 +167,7 @@ class DirectoryTokens:
     async def token(self, principal: Principal) -> str:
         """A token of a client of `principal`, registered through the directory on first use."""
         cached = self._tokens.get(principal)
-        if cached is not None and time.monotonic() < cached.renew_at:
+        if cached is not None and cached.fresh:
             return cached.token
         unpooled = httpx.Limits(max_keepalive_connections=0)
         async with self._lock, httpx.AsyncClient(timeout=30, limits=unpooled) as http:
@@ -204,19 +186,7 @@ class DirectoryTokens:
 
     async def _current(self, http: httpx.AsyncClient, principal: Principal) -> str:
         cached = self._tokens.get(principal)
-        if cached is not None and time.monotonic() < cached.renew_at:
-            return cached.token
-        return await self._fetch(http, principal)
-
-    async def _fetch(self, http: httpx.AsyncClient, principal: Principal) -> str:
-        client_id, secret = self._secrets[principal]
-        response = await http.post(
-            f"{self.url}/oauth/token",
-            data={"grant_type": "client_credentials"},
-            auth=(client_id, secret),
-        )
-        assert response.status_code == 200, response.text
-        body = response.json()
-        renew_at = time.monotonic() + body["expires_in"] - 60
-        self._tokens[principal] = _Cached(body["access_token"], renew_at)
-        return str(body["access_token"])
+        if cached is None or not cached.fresh:
+            cached = await _client_token(http, self.url, self._secrets[principal])
+            self._tokens[principal] = cached
+        return cached.token

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -111,21 +111,23 @@ class Issuer:
         return str(response.json()["access_token"])
 
 
-@asynccontextmanager
-async def running_issuer(keys_dir: Path, *, token_seconds: int = 300) -> AsyncIterator[Issuer]:
-    """Serve the issuer's router in-process; its keys live under `keys_dir`."""
-    clock = Clock()
+def issuer_app(
+    keys_dir: Path,
+    *,
+    issuer: str,
+    token_seconds: int,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> tuple[FastAPI, SigningKeys, InMemoryClients]:
+    """The issuer's public endpoints over in-memory clients; its keys live under `keys_dir`."""
     config = issuer_configuration(
         environment="development",
-        auth=AuthSettings(auth_issuer=ISSUER),
+        auth=AuthSettings(auth_issuer=issuer),
         issuer=IssuerSettings(issuer_token_seconds=token_seconds),
-        fallback_issuer="http://unused.test",
+        fallback_issuer=issuer,
         fallback_keys_dir=keys_dir,
     )
     keys = SigningKeys(
-        store=SigningKeyFiles(config.keys_dir),
-        token_lifetime_seconds=token_seconds,
-        clock=clock,
+        store=SigningKeyFiles(config.keys_dir), token_lifetime_seconds=token_seconds, clock=clock
     )
     keys.load()
     clients = InMemoryClients()
@@ -140,6 +142,16 @@ async def running_issuer(keys_dir: Path, *, token_seconds: int = 300) -> AsyncIt
     app = FastAPI()
     install_problem_handlers(app)
     app.include_router(oauth_router(tokens=tokens, keys=keys, config=config))
+    return app, keys, clients
+
+
+@asynccontextmanager
+async def running_issuer(keys_dir: Path, *, token_seconds: int = 300) -> AsyncIterator[Issuer]:
+    """Serve the issuer's router in-process; its keys live under `keys_dir`."""
+    clock = Clock()
+    app, keys, clients = issuer_app(
+        keys_dir, issuer=ISSUER, token_seconds=token_seconds, clock=clock
+    )
     requests: list[str] = []
 
     async def record(request: httpx.Request) -> None:
