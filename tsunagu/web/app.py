@@ -10,6 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from pydantic import BaseModel
 
 from tsunagu.auth import Role
 from tsunagu.auth.policy import PUBLIC, AccessPolicy, RouteKey, allow, unruled_routes
@@ -17,6 +18,7 @@ from tsunagu.auth.verifier import TokenVerifier
 from tsunagu.web.bearer import authorize, install_access, install_verifier
 
 from .limits import MAX_BODY_BYTES, BodyLimit
+from .openapi import document_access_and_errors
 from .problems import ProblemMap, install_problem_handlers
 
 ReadinessCheck = Callable[[], Awaitable[None]]
@@ -29,6 +31,13 @@ OPERATIONS: AccessPolicy = {
     ("GET", "/metrics"): allow(Role.OPERATOR),
 }
 """Who may call the routes every service has: health and readiness are open, metrics not."""
+
+
+class Readiness(BaseModel):
+    """Whether the service can work, and each check's answer ("ok" or why not)."""
+
+    ready: bool
+    checks: dict[str, str]
 
 
 class RoutesWithoutRules(RuntimeError):
@@ -68,6 +77,7 @@ def create_app(
         app.include_router(router)
     app.include_router(_ops_router(readiness))
     policy = {**OPERATIONS, **access}
+    document_access_and_errors(app, policy)
     missing = unruled_routes(route_keys(app), policy)
     if missing:
         raise RoutesWithoutRules(f"routes without an access rule: {missing}")
@@ -97,7 +107,12 @@ def _ops_router(readiness: dict[str, ReadinessCheck]) -> APIRouter:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @router.get("/readyz", summary="Kafka and the store are reachable")
+    @router.get(
+        "/readyz",
+        summary="Kafka and the store are reachable",
+        response_model=Readiness,
+        responses={503: {"model": Readiness, "description": "Something it needs is unreachable"}},
+    )
     async def readyz() -> JSONResponse:
         checks: dict[str, str] = {}
         for name, check in readiness.items():

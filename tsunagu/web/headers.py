@@ -10,16 +10,18 @@ from fastapi import Depends, Header
 from .problems import Problem
 
 TRACEPARENT = re.compile(r"[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
+VERSION_TAG = re.compile(r'(?:W/)?"?([0-9]{1,18})"?')
+"""An ETag naming a version: ASCII digits, few enough for a 64-bit integer."""
 
 
 def expected_version(if_match: str | None) -> int | None:
     """The version an If-Match header names; None for no header or `*`; 400 if unreadable."""
     if if_match is None or if_match.strip() == "*":
         return None
-    tag = if_match.strip().removeprefix("W/").strip('"')
-    if not tag.isdigit():
+    tag = VERSION_TAG.fullmatch(if_match.strip())
+    if tag is None:
         raise Problem(400, 'If-Match must be a version ETag such as "3"', kind="bad-if-match")
-    return int(tag)
+    return int(tag.group(1))
 
 
 def required_version(if_match: str | None) -> int:

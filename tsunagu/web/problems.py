@@ -53,6 +53,7 @@ class ProblemBody(BaseModel):
     title: str
     status: int
     detail: str
+    instance: str | None = None
     errors: list[dict[str, Any]] | None = None
 
 

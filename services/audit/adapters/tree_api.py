@@ -19,6 +19,7 @@ from services.audit.use_cases import (
     prove_inclusion,
 )
 from tsunagu.web import Problem, ports_of, problem_responses
+from tsunagu.web.params import MAX_POSITION, PositionPath
 
 PortsDep = Annotated[Ports, Depends(ports_of)]
 TEXT = "text/plain; charset=utf-8"
@@ -84,7 +85,7 @@ async def log_verifier_key(ports: PortsDep) -> Response:
     response_class=Response,
     responses={200: {"content": {"application/json": {}}}, **problem_responses(404)},
 )
-async def leaf(index: int, ports: PortsDep) -> Response:
+async def leaf(index: PositionPath, ports: PortsDep) -> Response:
     """The leaf at `index` (record seq index + 1): the record's canonical JSON, as hashed."""
     record = await leaf_record(ports.audit_log, index)
     return Response(record.leaf(), media_type="application/json")
@@ -94,7 +95,9 @@ async def leaf(index: int, ports: PortsDep) -> Response:
     "/proofs/inclusion", summary="An inclusion proof", responses=problem_responses(400, 422)
 )
 async def inclusion(
-    index: Annotated[int, Query(ge=0)], tree_size: Annotated[int, Query(ge=1)], ports: PortsDep
+    index: Annotated[int, Query(ge=0, le=MAX_POSITION)],
+    tree_size: Annotated[int, Query(ge=1, le=MAX_POSITION)],
+    ports: PortsDep,
 ) -> InclusionProofOut:
     """The audit path of leaf `index` in the tree of the first `tree_size` leaves."""
     proof = await prove_inclusion(ports.audit_log, index, tree_size)
@@ -108,7 +111,9 @@ async def inclusion(
     "/proofs/consistency", summary="A consistency proof", responses=problem_responses(400, 422)
 )
 async def consistency(
-    first: Annotated[int, Query(ge=1)], second: Annotated[int, Query(ge=1)], ports: PortsDep
+    first: Annotated[int, Query(ge=1, le=MAX_POSITION)],
+    second: Annotated[int, Query(ge=1, le=MAX_POSITION)],
+    ports: PortsDep,
 ) -> ConsistencyProofOut:
     """The proof that the tree of `second` leaves extends the tree of its first `first` leaves."""
     proof = await prove_consistency(ports.audit_log, first, second)

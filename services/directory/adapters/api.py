@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Response
 
 from tsunagu.web import RequiredVersion, Trace, ports_of, problem_responses
+from tsunagu.web.params import AgencyIdPath, CodeQuery, Cursor, IdPath
 
 from .. import use_cases
 from ..ports import Ports
@@ -49,8 +50,8 @@ async def register_agency(
 @agencies.get("", response_model=AgencyList, responses=problem_responses(422))
 async def search_agencies(
     ports: PortsDep,
-    category: Annotated[str | None, Query(description="Category code.")] = None,
-    area: Annotated[str | None, Query(description="Area code; city-wide services too.")] = None,
+    category: Annotated[CodeQuery, Query(description="Category code.")] = None,
+    area: Annotated[CodeQuery, Query(description="Area code; city-wide services too.")] = None,
     accepting: Annotated[bool | None, Query(description="Accepting referrals.")] = None,
     language: Annotated[
         str | None, Query(pattern=LANGUAGE_TAG, description="BCP 47 tag; `en` finds `en-GB`.")
@@ -61,7 +62,7 @@ async def search_agencies(
     ] = None,
     include_inactive: bool = False,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    cursor: Annotated[str | None, Query(description="`next_cursor` of the last page.")] = None,
+    cursor: Cursor = None,
 ) -> AgencyList:
     """Agencies with one service matching every criterion given, in id order."""
     page = await use_cases.search_agencies(
@@ -80,7 +81,7 @@ async def search_agencies(
 
 
 @agencies.get("/{agency_id}", response_model=AgencyView, responses=problem_responses(404))
-async def get_agency(agency_id: str, response: Response, ports: PortsDep) -> AgencyView:
+async def get_agency(agency_id: AgencyIdPath, response: Response, ports: PortsDep) -> AgencyView:
     """One agency, active or deactivated; its version is the ETag."""
     return with_etag(response, AgencyView.of(await use_cases.get_agency(ports, agency_id)))
 
@@ -91,7 +92,7 @@ async def get_agency(agency_id: str, response: Response, ports: PortsDep) -> Age
     responses=problem_responses(404, 409, 412, 422, 428),
 )
 async def revise_agency(
-    agency_id: str,
+    agency_id: AgencyIdPath,
     body: AgencyRevision,
     response: Response,
     ports: PortsDep,
@@ -113,7 +114,7 @@ async def revise_agency(
     "/{agency_id}", response_model=AgencyView, responses=problem_responses(404, 409, 412, 428)
 )
 async def deactivate_agency(
-    agency_id: str,
+    agency_id: AgencyIdPath,
     response: Response,
     ports: PortsDep,
     version: RequiredVersion,
@@ -133,8 +134,8 @@ async def deactivate_agency(
     responses=problem_responses(404, 409, 412, 428),
 )
 async def remove_location(
-    agency_id: str,
-    location_id: str,
+    agency_id: AgencyIdPath,
+    location_id: IdPath,
     response: Response,
     ports: PortsDep,
     version: RequiredVersion,

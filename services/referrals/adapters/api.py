@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Query, Response, status
 
 from tsunagu.web import ActingAgency, Problem, Trace, problem_responses
+from tsunagu.web.params import AgencyIdQuery, Cursor, ReferralIdPath
 from tsunagu_schemas import ReferralStatus, Urgency
 
 from .. import use_cases
@@ -58,11 +59,11 @@ async def create_referral(
 async def list_referrals(
     actor: ActingAgency,
     ports: PortsDep,
-    agency_id: str | None = None,
+    agency_id: AgencyIdQuery = None,
     status: ReferralStatus | None = None,
     urgency: Urgency | None = None,
     limit: Annotated[int, Query(ge=1, le=PAGE_MAX)] = 50,
-    cursor: str | None = None,
+    cursor: Cursor = None,
 ) -> ReferralPage:
     """The referrals the agency is or was party to, newest first; an agency lists only its own."""
     if agency_id is not None and agency_id != actor:
@@ -74,7 +75,7 @@ async def list_referrals(
 
 @router.get("/{referral_id}", responses=problem_responses(401, 404), summary="Read a referral")
 async def get_referral(
-    referral_id: str, actor: ActingAgency, ports: PortsDep, response: Response
+    referral_id: ReferralIdPath, actor: ActingAgency, ports: PortsDep, response: Response
 ) -> ReferralView:
     """The referral with the person's data, for an agency party to it (404 for any other)."""
     referral = await use_cases.view_referral(ports, referral_id=referral_id, viewer=actor)

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from tsunagu.web import ActingAgency, problem_responses
+from tsunagu.web.params import ReferralIdPath
 from tsunagu_schemas import ReferralStatus
 from tsunagu_schemas.bounds import ReferralId
 
@@ -44,7 +45,11 @@ class RelatedList(BaseModel):
     summary="Link a referral of the same household",
 )
 async def link(
-    referral_id: str, body: LinkBody, actor: ActingAgency, ports: PortsDep, response: Response
+    referral_id: ReferralIdPath,
+    body: LinkBody,
+    actor: ActingAgency,
+    ports: PortsDep,
+    response: Response,
 ) -> RelatedList:
     """Link two referrals of one household; the acting agency must be party to both."""
     new = await use_cases.link_household(
@@ -57,7 +62,7 @@ async def link(
 
 
 @router.get("", responses=problem_responses(401, 404), summary="Related referrals of a household")
-async def related(referral_id: str, actor: ActingAgency, ports: PortsDep) -> RelatedList:
+async def related(referral_id: ReferralIdPath, actor: ActingAgency, ports: PortsDep) -> RelatedList:
     """The household's other referrals: ids and status, for any agency party to this one."""
     found = await use_cases.related_referrals(ports, referral_id=referral_id, viewer=actor)
     return RelatedList(items=[RelatedView(**vars(r)) for r in found])

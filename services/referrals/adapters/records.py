@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from tsunagu.web import Problem, problem_responses
+from tsunagu.web.params import RequiredAgencyIdQuery
 
 from .. import use_cases
 from ..domain import ProvisionRecord
@@ -31,7 +32,7 @@ class ProvisionRecordList(BaseModel):
     summary="Third-party provision record of an agency (art. 29)",
 )
 async def provision_records(
-    ports: PortsDep, agency_id: str, since: datetime, until: datetime
+    ports: PortsDep, agency_id: RequiredAgencyIdQuery, since: datetime, until: datetime
 ) -> ProvisionRecordList:
     """Every disclosure of a person's data the agency made (`made`) or received (`received`)
     in [since, until): referral id, leg, agencies, time and legal basis, never the data itself.

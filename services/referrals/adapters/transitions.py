@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel
 
 from tsunagu.web import ActingAgency, ExpectedVersion, Trace, problem_responses
+from tsunagu.web.params import ReferralIdPath
 
 from .. import use_cases
 from ..domain import Referral
@@ -23,7 +24,7 @@ Change = Callable[[Ports, use_cases.Request, Any], Awaitable[Referral]]
 
 
 def _change_request(
-    referral_id: str, actor: ActingAgency, trace: Trace, version: ExpectedVersion
+    referral_id: ReferralIdPath, actor: ActingAgency, trace: Trace, version: ExpectedVersion
 ) -> use_cases.Request:
     """Who asks to change which referral, over which version."""
     return use_cases.Request(referral_id, actor, version, trace)

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tsunagu.auth import Role
 from tsunagu.web import Problem, problem_responses
+from tsunagu.web.params import AgencyIdQuery, IdPath
 
 from ..credentials import Credentials
 from ..domain import Client, ClientNotFound, CredentialError
@@ -112,7 +113,7 @@ def clients_router(
         return JSONResponse(view.model_dump(mode="json"), status_code=201, headers=headers)
 
     @router.get("", response_model=ClientList, summary="List clients")
-    async def list_clients(agency_id: str | None = None) -> ClientList:
+    async def list_clients(agency_id: AgencyIdQuery = None) -> ClientList:
         """Every client, or one agency's; secrets are never shown."""
         found = await credentials.list(agency_id=agency_id)
         return ClientList(items=[ClientView.of(c) for c in found])
@@ -123,7 +124,7 @@ def clients_router(
         responses=problem_responses(404),
         summary="Revoke a client",
     )
-    async def revoke_client(client_id: str) -> Response:
+    async def revoke_client(client_id: IdPath) -> Response:
         """Revoke a client: it gets no new tokens (those issued expire within minutes)."""
         try:
             await credentials.revoke(client_id)
