@@ -16,7 +16,12 @@ from tsunagu_ops.localstack.kafka_config import (
     server_properties_path,
     write_kafka_config,
 )
-from tsunagu_ops.localstack.kafka_credentials import SCRAM_MECHANISM, passwords, scram_users
+from tsunagu_ops.localstack.kafka_credentials import (
+    ADMIN,
+    SCRAM_MECHANISM,
+    passwords,
+    scram_users,
+)
 from tsunagu_ops.localstack.layout import StackLayout, repo_root
 
 POM = repo_root() / "deploy" / "kafka" / "pom.xml"
@@ -109,11 +114,28 @@ def scram_arguments(layout: StackLayout) -> tuple[str, ...]:
     )
 
 
+def formatted_with_credentials(layout: StackLayout) -> bool:
+    """Whether the broker's storage was formatted with the stack's SCRAM users: the storage tool
+    writes them into the bootstrap checkpoint, which names each user."""
+    checkpoint = layout.kafka_data / "bootstrap.checkpoint"
+    return checkpoint.is_file() and ADMIN.encode() in checkpoint.read_bytes()
+
+
 def prepare_kafka(layout: StackLayout, console: Console) -> None:
-    """Download jars if needed, write the configuration and format storage on first use."""
+    """Download jars if needed, write the configuration and format storage on first use.
+
+    Storage formatted without SCRAM users (by a version before Kafka required logins) cannot
+    authenticate anyone; that is refused with what to do rather than left to time out."""
+    formatted = (layout.kafka_data / "meta.properties").is_file()
+    if formatted and not formatted_with_credentials(layout):
+        raise LocalStackError(
+            f"Kafka's storage in {layout.kafka_data} was formatted without the logins the "
+            "services now use, so no client could sign in. Start afresh with "
+            "`tsunagu up --fresh` (this wipes the local stack's data)."
+        )
     ensure_kafka_libs(layout, console)
     properties = write_kafka_config(layout)
-    if (layout.kafka_data / "meta.properties").is_file():
+    if formatted:
         return
     format_args: tuple[str, ...] = ("format", "-t", random_cluster_id(), "-c", str(properties))
     format_args += scram_arguments(layout)
