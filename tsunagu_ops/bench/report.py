@@ -11,10 +11,11 @@ from .steady import SteadyState
 
 
 def percentile(values: list[float], share: float) -> float:
-    """The nearest-rank percentile of sorted `values` (0 when empty)."""
+    """The nearest-rank percentile of `values` (0 when empty)."""
     if not values:
         return 0.0
-    return values[min(len(values) - 1, max(0, round(share * len(values)) - 1))]
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
 def print_report(
