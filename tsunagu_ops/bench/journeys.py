@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -14,6 +15,7 @@ import httpx
 from tsunagu_ops.access import NetworkTokens
 
 STEPS = ("created", "accepted", "handed_off", "accepted", "closed")
+MAX_EXAMPLES = 3
 
 
 @dataclass
@@ -21,8 +23,25 @@ class Calls:
     """When each API call of each referral started, by (referral id, step number)."""
 
     started: dict[tuple[str, int], float] = field(default_factory=dict)
-    failures: int = 0
+    failures: Counter[str] = field(default_factory=Counter)
+    """Abandoned journeys by reason: the step, and its status and problem type or the error."""
+    examples: list[str] = field(default_factory=list)
+    """The first few failures in full."""
     busy: int = 0
+
+    def failed(self, reason: str, detail: str) -> None:
+        """Count one abandoned journey; keep the first few details."""
+        self.failures[reason] += 1
+        if len(self.examples) < MAX_EXAMPLES:
+            self.examples.append(detail[:500])
+
+
+class StepFailed(Exception):
+    """An API call of a journey did not answer as expected."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -135,8 +154,12 @@ class JourneyDriver:
                 self.calls.started[(created["id"], number)] = time.monotonic()
                 await self._call(url, actor, body, expect=200)
             self.completed += 1
-        except (httpx.HTTPError, AssertionError):
-            self.calls.failures += 1
+        except StepFailed as failure:
+            self.calls.failed(failure.reason, str(failure))
+        except httpx.HTTPError as error:
+            step = _step_of(str(error.request.url)) if _has_request(error) else "?"
+            reason = f"{step}: {type(error).__name__}"
+            self.calls.failed(reason, f"{reason} {error}")
         finally:
             gate.release()
 
@@ -156,5 +179,24 @@ class JourneyDriver:
             await asyncio.sleep(float(response.headers.get("retry-after", "1")))
         if busy and response.status_code == 409:
             return response.json()
-        assert response.status_code == expect, f"{url}: {response.status_code} {response.text}"
+        if response.status_code != expect:
+            kind = ""
+            if response.headers.get("content-type", "").startswith("application/problem+json"):
+                kind = " " + str(response.json().get("type", "")).rsplit("/", 1)[-1]
+            reason = f"{_step_of(url)}: {response.status_code}{kind}"
+            raise StepFailed(reason, f"{reason} {url} {response.text}")
         return response.json()
+
+
+def _has_request(error: httpx.HTTPError) -> bool:
+    try:
+        error.request  # noqa: B018 - raises when the error carries no request
+    except RuntimeError:
+        return False
+    return True
+
+
+def _step_of(url: str) -> str:
+    """The step a journey's call makes, from its URL (`create`, `accept`, `handoff`, …)."""
+    last = url.rstrip("/").rsplit("/", 1)[-1]
+    return "create" if last == "referrals" else last

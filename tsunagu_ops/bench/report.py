@@ -11,10 +11,11 @@ from .steady import SteadyState
 
 
 def percentile(values: list[float], share: float) -> float:
-    """The nearest-rank percentile of sorted `values` (0 when empty)."""
+    """The nearest-rank percentile of `values` (0 when empty)."""
     if not values:
         return 0.0
-    return values[min(len(values) - 1, max(0, round(share * len(values)) - 1))]
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
 def print_report(
@@ -46,7 +47,9 @@ def print_report(
         ):
             figures = " / ".join(f"{percentile(values, q):,.0f}" for q in (0.5, 0.95, 0.99))
             table.add_row(f"{name} p50/p95/p99 ms ({len(values)} events)", figures, "", "", goal)
-        table.add_row("journeys failed", str(steady.failures), "", "", "0")
+        table.add_row("journeys failed", str(sum(steady.failures.values())), "", "", "0")
+        for reason, count in sorted(steady.failures.items(), key=lambda item: -item[1]):
+            table.add_row(f"  {reason}", str(count), "", "", "")
         table.add_row("calls retried after 503 (store busy)", str(steady.busy_retries), "", "", "")
     if catch_up is not None:
         rate = catch_up.recorded / catch_up.seconds if catch_up.seconds else 0.0
@@ -78,6 +81,10 @@ def print_report(
             "",
         )
     console.print(table)
+    if steady is not None and steady.failure_examples:
+        console.print("First failed journeys:")
+        for example in steady.failure_examples:
+            console.print(f"  {example}", markup=False, highlight=False)
 
 
 def _ratio(ours: float, baseline: float) -> str:

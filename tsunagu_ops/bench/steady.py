@@ -24,7 +24,9 @@ class SteadyState:
     """What the journeys measured."""
 
     events: int
-    failures: int
+    failures: dict[str, int]
+    """Abandoned journeys by reason."""
+    failure_examples: list[str]
     busy_retries: int
     seconds: float
     to_audit_ms: list[float]
@@ -81,7 +83,8 @@ async def run_steady_state(
     last = max(audited.values(), default=start)
     return SteadyState(
         events=expected,
-        failures=driver.calls.failures,
+        failures=dict(driver.calls.failures),
+        failure_examples=list(driver.calls.examples),
         busy_retries=driver.calls.busy,
         seconds=last - start,
         to_audit_ms=_latencies(driver.calls.started, audited),

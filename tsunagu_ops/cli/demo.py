@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -36,8 +37,16 @@ def demo_coordinator_env(layout: StackLayout) -> dict[str, str]:
     return coordinator_env(file.read_text().strip()) if file.exists() else {}
 
 
-def run_demo(base_urls: dict[str, str], layout: StackLayout | None = None) -> None:
-    """Run the demo against services at `base_urls` (by service name); exit 1 on failure."""
+def run_demo(
+    base_urls: dict[str, str],
+    layout: StackLayout | None = None,
+    *,
+    seeded: Callable[[], None] | None = None,
+) -> None:
+    """Run the demo against services at `base_urls` (by service name); exit 1 on failure.
+
+    `seeded` runs once the network is registered and its coordinator agency noted, before any
+    referral is made (`tsunagu up --demo` uses it to name the coordinator to the services)."""
     layout = layout or default_layout()
     credential = ClientCredential.load(layout.coordinator_credential)
     tokens = NetworkTokens(base_urls["directory"], credential)
@@ -46,6 +55,8 @@ def run_demo(base_urls: dict[str, str], layout: StackLayout | None = None) -> No
             console.rule("Tsunagu demo")
             ids = seed_network(http, base_urls["directory"], console.print)
             coordinator_file(layout).write_text(ids[WELFARE_OFFICE])
+            if seeded is not None:
+                seeded()
             referral_id = walk_referral(http, base_urls["referrals"], ids, console.print)
             reroute_declined(http, base_urls["referrals"], ids, console.print)
             escalate_missed_deadline(http, base_urls["referrals"], ids, console.print)

@@ -22,7 +22,11 @@ from tsunagu_ops.localstack import (
     up,
     wipe,
 )
+from tsunagu_ops.localstack.parts import launch, service_part, stop_part, wait_ports_released
 from tsunagu_ops.localstack.services import service_urls
+
+COORDINATED_SERVICES = ("referrals", "notifications")
+"""The services that read the coordinator agency's id from their settings."""
 
 console = Console()
 
@@ -66,7 +70,7 @@ def up_command(
         raise typer.Exit(130) from None
     _print_summary(layout, with_services=not no_services)
     if demo:
-        _demo(with_services=not no_services)
+        _demo(layout, with_services=not no_services)
 
 
 def down_command() -> None:
@@ -100,9 +104,24 @@ def _print_summary(layout: StackLayout, *, with_services: bool) -> None:
     console.print("Stop everything with `tsunagu down`.")
 
 
-def _demo(*, with_services: bool) -> None:
+def _demo(layout: StackLayout, *, with_services: bool) -> None:
     """Run the demo scenario against the services just started."""
     if not with_services:
         console.print("The demo needs the services; skipped because of --no-services.")
         return
-    run_demo(service_urls())
+    run_demo(service_urls(), layout, seeded=lambda: _name_coordinator(layout))
+
+
+def _name_coordinator(layout: StackLayout) -> None:
+    """Restart the services that escalate to the coordinator agency if they were started
+    before the demo registered it (the first `up --demo` on a fresh data folder)."""
+    wanted = {k: v for k, v in demo_coordinator_env(layout).items() if k not in os.environ}
+    if all(layout.service_settings.get(k) == v for k, v in wanted.items()):
+        return
+    named = replace(layout, service_settings={**layout.service_settings, **wanted})
+    parts = [service_part(named, name) for name in COORDINATED_SERVICES]
+    with console.status("Naming the coordinator agency to referrals and notifications…"):
+        for part in parts:
+            stop_part(named, part.name)
+        wait_ports_released(port for part in parts for port in part.ports)
+        launch(named, parts, console)
