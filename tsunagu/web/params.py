@@ -21,11 +21,13 @@ ReferralIdPath = Annotated[
     str, Path(pattern=REFERRAL_ID_PATTERN, max_length=44, description="`ref_` and hex digits.")
 ]
 IdPath = Annotated[str, Path(min_length=1, max_length=64)]
-"""Any other id in a path (a location, a notification, a client)."""
+"""Any other id in a path (a location, a notification, a client), or an agency id where the
+service only looks up what events told it (an inbox)."""
 PositionPath = Annotated[int, Path(ge=0, le=MAX_POSITION)]
 
 AgencyIdQuery = Annotated[str | None, Query(pattern=AGENCY_ID_PATTERN, max_length=16)]
-ReferralIdQuery = Annotated[str | None, Query(pattern=REFERRAL_ID_PATTERN, max_length=44)]
+IdQuery = Annotated[str | None, Query(min_length=1, max_length=64)]
+"""An id to filter on, as events carry it (the audit log's filters)."""
 CodeQuery = Annotated[str | None, Query(pattern=CODE_PATTERN, max_length=64)]
 Cursor = Annotated[
     str | None, Query(max_length=MAX_CURSOR, description="`next_cursor` of the last page.")

@@ -17,7 +17,7 @@ from services.audit.domain.export import csv_header, csv_line, jsonl_line
 from services.audit.ports import Ports
 from services.audit.use_cases import AuditLog, find_records, whole_log
 from tsunagu.web import ports_of, problem_responses
-from tsunagu.web.params import MAX_POSITION, AgencyIdQuery, ReferralIdQuery
+from tsunagu.web.params import MAX_POSITION, IdQuery
 
 MAX_PAGE = 1000
 PortsDep = Annotated[Ports, Depends(ports_of)]
@@ -57,8 +57,8 @@ MEDIA_TYPES = {ExportFormat.JSONL: "application/x-ndjson", ExportFormat.CSV: "te
 
 @router.get("/records", summary="Search audit records", responses=problem_responses(422, 500))
 async def search_records(
-    referral_id: ReferralIdQuery = None,
-    agency_id: Annotated[AgencyIdQuery, Query(description="An agency named in it.")] = None,
+    referral_id: IdQuery = None,
+    agency_id: Annotated[IdQuery, Query(description="An agency named in it.")] = None,
     type: Annotated[str | None, Query(max_length=200, description="Event type.")] = None,
     since: Annotated[datetime | None, Query(description="Inclusive; RFC 3339.")] = None,
     until: Annotated[datetime | None, Query(description="Exclusive; RFC 3339.")] = None,

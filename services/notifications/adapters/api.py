@@ -18,7 +18,7 @@ from services.notifications.use_cases import (
 )
 from tsunagu.auth import Role
 from tsunagu.web import Caller, ports_of, problem_responses
-from tsunagu.web.params import AgencyIdPath, Cursor, IdPath
+from tsunagu.web.params import Cursor, IdPath
 
 PortsDep = Annotated[Ports, Depends(ports_of)]
 # Who may call each route is decided before it runs, by the rules in `access.py`.
@@ -80,7 +80,7 @@ class WebhookSecret(BaseModel):
     responses=problem_responses(401, 403, 422),
 )
 async def get_inbox(
-    agency_id: AgencyIdPath,
+    agency_id: IdPath,
     ports: PortsDep,
     unread: Annotated[bool | None, Query(description="true: only unread; false: only read")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -99,9 +99,7 @@ async def get_inbox(
     response_model=Notification,
     responses=problem_responses(401, 403, 404),
 )
-async def post_read(
-    agency_id: AgencyIdPath, notification_id: IdPath, ports: PortsDep
-) -> Notification:
+async def post_read(agency_id: IdPath, notification_id: IdPath, ports: PortsDep) -> Notification:
     """Mark one notification as read (repeating it changes nothing)."""
     entry = await mark_read(ports, agency_id=agency_id, notification_id=notification_id)
     return Notification.of(entry)
@@ -113,7 +111,7 @@ async def post_read(
     response_model=WebhookSecret,
     responses=problem_responses(401, 403),
 )
-async def post_webhook_secret(agency_id: AgencyIdPath, ports: PortsDep) -> WebhookSecret:
+async def post_webhook_secret(agency_id: IdPath, ports: PortsDep) -> WebhookSecret:
     """Give the agency the secret with which to check `webhook-signature` on webhooks."""
     secrets = await webhook_secrets(ports, agency_id=agency_id)
     return WebhookSecret.of(secrets, now=ports.clock.now())
@@ -126,7 +124,7 @@ async def post_webhook_secret(agency_id: AgencyIdPath, ports: PortsDep) -> Webho
     responses=problem_responses(401, 403),
 )
 async def post_webhook_secret_rotation(
-    agency_id: AgencyIdPath, caller: Caller, ports: PortsDep
+    agency_id: IdPath, caller: Caller, ports: PortsDep
 ) -> WebhookSecret:
     """Issue a new secret; the replaced one keeps signing too until `previous_valid_until`.
 

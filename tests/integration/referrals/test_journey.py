@@ -101,8 +101,10 @@ async def test_the_subject_is_shown_to_parties_and_the_referral_hidden_from_othe
     hidden = await network.http.get(f"/v1/referrals/{referral_id}", headers=acting(stranger))
     assert hidden.status_code == 404
     assert hidden.headers["content-type"] == "application/problem+json"
-    missing = await network.http.get("/v1/referrals/ref_0000", headers=acting(sender))
+    missing = await network.http.get("/v1/referrals/ref_000000000000", headers=acting(sender))
     assert missing.status_code == 404
+    malformed = await network.http.get("/v1/referrals/ref_0000", headers=acting(sender))
+    assert malformed.status_code == 422
     meddling = await network.act(referral_id, "accept", stranger)
     assert meddling.status_code == 404
 
