@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pymongo import AsyncMongoClient
+from prometheus_client import Counter
+from pymongo import AsyncMongoClient, monitoring
 from pymongo.errors import BulkWriteError, ConnectionFailure, DuplicateKeyError, OperationFailure
 
 DUPLICATE_KEY = 11000
@@ -14,10 +15,38 @@ BUSY_MARKERS = ("SQLITE_BUSY", "database is locked")
 RETRYABLE_LABELS = ("RetryableWriteError", "TransientTransactionError")
 
 
+STORE_COMMANDS = Counter(
+    "tsunagu_store_commands_total",
+    "Commands this process sent to the document store (round trips), by command name",
+    ["command"],
+)
+
+
+class CommandCounter(monitoring.CommandListener):
+    """Counts every command a client sends, by name (`find`, `insert`, `update`, `getMore`…)."""
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        STORE_COMMANDS.labels(event.command_name).inc()
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        """Nothing more to count."""
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        """Nothing more to count."""
+
+
+COMMAND_COUNTER = CommandCounter()
+
+
 def make_client(url: str) -> AsyncMongoClient[dict[str, Any]]:
-    """Build a client that fails fast when the store is away, so readiness tells the truth."""
+    """Build a client that fails fast when the store is away, so readiness tells the truth,
+    and counts its commands (`tsunagu_store_commands_total` on /metrics)."""
     return AsyncMongoClient(
-        url, serverSelectionTimeoutMS=3000, connectTimeoutMS=3000, tz_aware=True
+        url,
+        serverSelectionTimeoutMS=3000,
+        connectTimeoutMS=3000,
+        tz_aware=True,
+        event_listeners=[COMMAND_COUNTER],
     )
 
 

@@ -17,8 +17,10 @@ from . import backlog as raw_runs
 from .catchup import CatchUp, delete_topics, run_catch_up
 from .machine import peak_rss_mb, this_machine
 from .report import percentile, print_report
+from .results import RESULTS, save_results
 from .settings import BenchSettings
 from .steady import SteadyState, run_steady_state
+from .store_use import idle_cpu_percent
 from .tokens import verification_microseconds
 
 console = Console(width=150)
@@ -88,6 +90,8 @@ async def main() -> None:
     }
     machine = this_machine()
     console.print(f"Machine: {machine.describe()}")
+    store = live_record(layout.run, "store")
+    idle_before = await idle_cpu_percent(store.pid) if store else None
     console.print(
         f"Steady state: {settings.referrals} referrals × 5 events at {settings.rate:.0f} events/s"
     )
@@ -101,16 +105,14 @@ async def main() -> None:
     )
     credential = ClientCredential.load(layout.coordinator_credential)
     verifying = await verification_microseconds(urls["directory"], credential)
-    console.print(
-        "Token verification per request (µs, p50/p99): "
-        f"{percentile(verifying, 0.5):,.0f} / {percentile(verifying, 0.99):,.0f}"
-    )
     raw: dict[str, float] = {}
     catch_up = None
     if settings.backlog:
         console.print(f"Catch-up: {settings.backlog:,} events, raw baselines first")
         catch_up = await _catch_up(settings, raw)
     rss = {name: peak_rss_mb(pid) for name, pid in pids.items()}
+    _show("measuring the store's idle CPU after the load")
+    idle_after = await idle_cpu_percent(store.pid) if store else None
     print_report(
         console,
         machine=machine,
@@ -119,7 +121,23 @@ async def main() -> None:
         catch_up=catch_up,
         raw=raw,
         backlog=settings.backlog,
+        verification_us=verifying,
+        idle_store_cpu=(idle_before, idle_after),
     )
+    figures = {
+        "settings": settings.model_dump(exclude={"kafka_bootstrap_servers", "mongo_url"}),
+        "steady": steady,
+        "token_verification_us": {
+            "p50": percentile(verifying, 0.5),
+            "p99": percentile(verifying, 0.99),
+        },
+        "catch_up": catch_up,
+        "raw_baselines_per_second": raw,
+        "peak_rss_mb": rss,
+        "idle_store_cpu_percent": {"before": idle_before, "after": idle_after},
+    }
+    saved = save_results(RESULTS, machine, figures)
+    console.print(f"Figures kept in {saved}")
 
 
 if __name__ == "__main__":

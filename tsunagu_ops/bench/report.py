@@ -27,6 +27,8 @@ def print_report(
     catch_up: CatchUp | None,
     raw: dict[str, float],
     backlog: int,
+    verification_us: list[float],
+    idle_store_cpu: tuple[float | None, float | None],
 ) -> None:
     """Print one table of figures and the goals."""
     table = Table(title=f"Tsunagu benchmark — {machine.describe()}")
@@ -51,6 +53,18 @@ def print_report(
         for reason, count in sorted(steady.failures.items(), key=lambda item: -item[1]):
             table.add_row(f"  {reason}", str(count), "", "", "")
         table.add_row("calls retried after 503 (store busy)", str(steady.busy_retries), "", "", "")
+        shares = steady.store_commands_per_event
+        if shares:
+            table.add_row(
+                "store round trips per referral event",
+                f"{shares['total']:,.1f}",
+                "",
+                "",
+                "≤ 4",
+            )
+            for name, share in shares.items():
+                if name != "total":
+                    table.add_row(f"  {name}", f"{share:,.1f}", "", "", "")
     if catch_up is not None:
         rate = catch_up.recorded / catch_up.seconds if catch_up.seconds else 0.0
         for label, key in (("consume", "consume"), ("insert_many", "insert_many")):
@@ -72,6 +86,18 @@ def print_report(
     for service, megabytes in rss.items():
         shown = "not running" if megabytes is None else f"{megabytes:,.0f}"
         table.add_row(f"peak RSS {service} (MB, VmHWM)", shown, "", "", "< 200")
+    if verification_us:
+        figures = " / ".join(f"{percentile(verification_us, q):,.0f}" for q in (0.5, 0.99))
+        table.add_row("token verification per request p50/p99 (µs)", figures, "", "", "")
+    before, after = idle_store_cpu
+    if before is not None and after is not None:
+        table.add_row(
+            "idle store CPU before / after the load (% of a core)",
+            f"{before:,.1f} / {after:,.1f}",
+            "",
+            "",
+            "after within 5 points of before",
+        )
     if "produce" in raw:
         table.add_row(
             "raw aiokafka produce (msgs/s, idempotent, acks=all)",

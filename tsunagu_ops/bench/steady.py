@@ -14,6 +14,7 @@ from tsunagu_ops.localstack import default_layout
 from tsunagu_schemas.topics import REFERRAL_EVENTS
 
 from .journeys import JourneyDriver, register_network
+from .store_use import per_event, store_commands
 from .tracking import EventTracker
 
 AUDIT_GROUP, INBOX_GROUP = "tsunagu-audit", "tsunagu-notifications"
@@ -31,6 +32,9 @@ class SteadyState:
     seconds: float
     to_audit_ms: list[float]
     to_inbox_ms: list[float]
+    store_commands_per_event: dict[str, float]
+    """Store round trips per referral event of each service (and `total`), background work
+    included, from their /metrics over the run."""
 
     @property
     def events_per_second(self) -> float:
@@ -59,6 +63,8 @@ async def run_steady_state(
         await driver.wait_until_known()
         tracker = EventTracker(bootstrap, REFERRAL_EVENTS, [AUDIT_GROUP, INBOX_GROUP])
         await tracker.start()
+        operator = tokens.role("operator")
+        commands_before = await store_commands(http, urls, operator)
         start = time.monotonic()
         driving = asyncio.create_task(
             driver.run(
@@ -79,6 +85,7 @@ async def run_steady_state(
             await asyncio.sleep(0.5)
         await asyncio.sleep(1)
         await tracker.stop()
+        commands_after = await store_commands(http, urls, operator)
     audited = tracker.arrivals.at[AUDIT_GROUP]
     last = max(audited.values(), default=start)
     return SteadyState(
@@ -89,6 +96,7 @@ async def run_steady_state(
         seconds=last - start,
         to_audit_ms=_latencies(driver.calls.started, audited),
         to_inbox_ms=_latencies(driver.calls.started, tracker.arrivals.at[INBOX_GROUP]),
+        store_commands_per_event=per_event(commands_before, commands_after, len(audited)),
     )
 
 

@@ -1,0 +1,30 @@
+"""Every command a service's store client sends is counted by name on /metrics."""
+
+from __future__ import annotations
+
+import uuid
+
+from prometheus_client import REGISTRY
+
+from tests.infra import Endpoints
+from tsunagu.store import make_client
+
+
+def _sent(command: str) -> float:
+    value = REGISTRY.get_sample_value("tsunagu_store_commands_total", {"command": command})
+    return value or 0.0
+
+
+async def test_each_round_trip_to_the_store_is_counted_by_command(endpoints: Endpoints) -> None:
+    client = make_client(endpoints.mongo_url)
+    database = client[f"test_commands_{uuid.uuid4().hex[:8]}"]
+    try:
+        inserts, finds = _sent("insert"), _sent("find")
+        await database.things.insert_one({"_id": "a"})
+        await database.things.insert_one({"_id": "b"})
+        assert await database.things.find_one({"_id": "a"}) == {"_id": "a"}
+        assert _sent("insert") - inserts == 2
+        assert _sent("find") - finds == 1
+    finally:
+        await client.drop_database(database.name)
+        await client.close()
