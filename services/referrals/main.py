@@ -9,6 +9,7 @@ from tsunagu.clock import Clock, SystemClock
 from tsunagu.lifespan import service_lifespan
 from tsunagu.messaging import make_broker
 from tsunagu.outbox import OutboxRelay
+from tsunagu.sealing import derived_key
 from tsunagu.store import make_client
 from tsunagu.web import create_app as create_service_app
 from tsunagu.web import store_and_kafka
@@ -21,6 +22,7 @@ from .adapters.household_store import HOUSEHOLD_LINKS, MongoHouseholdLinks
 from .adapters.problems import PROBLEMS
 from .adapters.referral_store import CHANGES, SERVICE, MongoReferrals
 from .adapters.sla_scanner import SlaScanner
+from .adapters.subject_vault import SubjectVault, subject_key
 from .adapters.subscribers import subscribe_to_directory
 from .ports import Ports
 from .settings import ReferralsSettings
@@ -34,13 +36,18 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
     relay = OutboxRelay(
         collection=database[CHANGES], broker=broker, poll_seconds=settings.relay_poll_seconds
     )
-    referrals = MongoReferrals(database=database, on_write=relay.notify)
+    key = subject_key(settings)
+    vault = SubjectVault.over(database, key)
+    referrals = MongoReferrals(database=database, vault=vault, on_write=relay.notify)
     ports = Ports(
         referrals=referrals,
         agencies=MongoAgencies(collection=database["agencies"]),
         clock=clock or SystemClock(),
         households=MongoHouseholdLinks(collection=database[HOUSEHOLD_LINKS]),
-        creation_keys=MongoCreationKeys(collection=database[CREATION_KEYS]),
+        creation_keys=MongoCreationKeys(
+            collection=database[CREATION_KEYS],
+            secret=derived_key(key, "tsunagu referrals: idempotency fingerprints"),
+        ),
         sla=settings.sla_policy(),
         coordinator=settings.coordinator_agency_id,
     )

@@ -81,8 +81,9 @@ class CreationKeys(Protocol):
 
     async def claim(
         self, *, agency_id: str, key: str, referral_id: str, fingerprint: str
-    ) -> tuple[str, str]:
-        """Claim `key` for `referral_id`; return the referral id and fingerprint it holds."""
+    ) -> tuple[str, bool]:
+        """Claim `key` for `referral_id`; return the referral id the key holds and whether it
+        was claimed for the same request (the same `fingerprint`)."""
         ...
 
 

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
+from typing import Final
 
-from pydantic import Field
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from tsunagu.settings import ServiceSettings
+from tsunagu.webhook_targets import DEVELOPMENT
 
 from .domain import SlaPolicy
+
+DEVELOPMENT_SUBJECT_KEY_FILE: Final = Path(".tsunagu/keys/referral-subjects.key")
 
 
 class ReferralsSettings(ServiceSettings):
@@ -32,6 +37,30 @@ class ReferralsSettings(ServiceSettings):
         description="Id of the agency overdue legs are escalated to (the city office); never "
         "looked up by name.",
     )
+
+    subject_key: SecretStr | None = Field(
+        default=None,
+        description="Base64 of the 32-byte AES-GCM key that wraps each referral's data key "
+        "(the person's data is sealed with that data key).",
+    )
+    subject_key_file: Path | None = Field(
+        default=None,
+        description="Or a file holding that key (created 0600 if missing, in development only).",
+    )
+
+    @model_validator(mode="after")
+    def _refuse_implicit_key_elsewhere(self) -> ReferralsSettings:
+        """Outside development the key protecting people's data must be configured."""
+        if self.environment != DEVELOPMENT and not (self.subject_key or self.subject_key_file):
+            raise ValueError(
+                "set TSUNAGU_REFERRALS_SUBJECT_KEY or TSUNAGU_REFERRALS_SUBJECT_KEY_FILE "
+                "outside development"
+            )
+        return self
+
+    def subject_key_path(self) -> Path:
+        """The key file to read (the development default when none is configured)."""
+        return self.subject_key_file or DEVELOPMENT_SUBJECT_KEY_FILE
 
     def sla_policy(self) -> SlaPolicy:
         """The acceptance deadlines these settings describe."""

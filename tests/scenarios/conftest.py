@@ -103,9 +103,11 @@ def ports_of(app: FastAPI) -> Ports:
 
 def second_replica(database: AsyncDatabase[dict[str, Any]], *, ports: Ports) -> Ports:
     """Another replica's view of the same store (its own client), with the same clock."""
+    assert isinstance(ports.referrals, MongoReferrals)
+    vault = ports.referrals.vault.replica()
     return replace(
         ports,
-        referrals=MongoReferrals(database=database, on_write=lambda: None),
+        referrals=MongoReferrals(database=database, vault=vault, on_write=lambda: None),
         agencies=MongoAgencies(collection=database["agencies"]),
         households=MongoHouseholdLinks(collection=database[HOUSEHOLD_LINKS]),
     )

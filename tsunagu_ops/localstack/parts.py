@@ -97,8 +97,11 @@ def service_part(layout: StackLayout, name: str) -> Part:
             issuer_keys=layout.issuer_keys,
         ),
     }
-    if name == "notifications":  # the key sealing webhook secrets lives with this instance's data
+    # The keys sealing webhook secrets and people's data live with this instance's data.
+    if name == "notifications":
         env[f"{spec.env_prefix}WEBHOOK_SECRETS_KEY_FILE"] = str(layout.root / "keys" / "webhooks")
+    if name == "referrals":
+        env[f"{spec.env_prefix}SUBJECT_KEY_FILE"] = str(layout.root / "keys" / "referral-subjects")
 
     def start() -> ProcessHandle:
         return start_service(name, env | service_login_env(layout, name), layout.log_file(name))

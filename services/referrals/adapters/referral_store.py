@@ -4,7 +4,8 @@ A change document's `_id` is `<referral id>:<version>`, so two writers of the sa
 collide on the unique `_id`: the insert is the compare-and-swap. (FerretDB v1 applies updates as
 an unguarded read-modify-write, so a version filter on an update would not be atomic there.)
 The change documents are the outbox the relay drains; a `referrals` projection of the latest
-state serves the lists and is repaired from the changes whenever it is found behind.
+state serves the lists and is repaired from the changes whenever it is found behind. In both,
+the person's data is sealed (`subject_vault`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from tsunagu.store import is_duplicate
 
 from ..domain import Referral, ReferralEvent
 from ..ports import ReferralIdTaken, ReferralQuery
+from .subject_vault import SubjectVault
 
 SERVICE = "referrals"
 CHANGES = "referral_changes"
@@ -34,10 +36,22 @@ INDEXED_ONLY = ("_id", "parties", CHANGED_AT, SLA_DUE)
 class MongoReferrals:
     """The referral repository; every write carries its event and wakes the relay."""
 
-    def __init__(self, *, database: AsyncDatabase[dict[str, Any]], on_write: Callable[[], None]):
+    def __init__(
+        self,
+        *,
+        database: AsyncDatabase[dict[str, Any]],
+        vault: SubjectVault,
+        on_write: Callable[[], None],
+    ):
         self._changes = database[CHANGES]
         self._projection = database[PROJECTION]
+        self._vault = vault
         self._on_write = on_write
+
+    @property
+    def vault(self) -> SubjectVault:
+        """Where the person's data of these referrals is sealed."""
+        return self._vault
 
     async def ensure_indexes(self) -> None:
         """Index what listing filters on: the parties, then status."""
@@ -87,12 +101,12 @@ class MongoReferrals:
         if query.before_id is not None:
             selector["_id"] = {"$lt": query.before_id}
         cursor = self._projection.find(selector).sort("_id", DESCENDING).limit(query.limit)
-        return [_referral(document) async for document in cursor]
+        return [await self._referral(document) async for document in cursor]
 
     async def party_to(self, agency_id: str, *, since: datetime) -> list[Referral]:
         """Every referral the agency is party to that changed at or after `since`."""
         cursor = self._projection.find({"parties": agency_id, CHANGED_AT: {"$gte": since}})
-        return [_referral(document) async for document in cursor.sort("_id", ASCENDING)]
+        return [await self._referral(document) async for document in cursor.sort("_id", ASCENDING)]
 
     async def due(self, now: datetime, *, limit: int) -> list[str]:
         """Ids of referrals whose current leg is past its deadline and not yet flagged."""
@@ -107,7 +121,7 @@ class MongoReferrals:
             "_id": _change_id(referral.id, referral.version),
             "referral_id": referral.id,
             "version": referral.version,
-            "referral": _document(referral),
+            "referral": await self._document(referral),
             OUTBOX_FIELD: [_entry(event, traceparent)],
         }
         try:
@@ -124,8 +138,16 @@ class MongoReferrals:
         """The state after the referral's latest change."""
         cursor = self._changes.find({"_id": {"$gt": f"{referral_id}:", "$lt": f"{referral_id};"}})
         async for change in cursor.sort("_id", DESCENDING).limit(1):
-            return _referral(change["referral"])
+            return await self._referral(change["referral"])
         return None
+
+    async def _document(self, referral: Referral) -> dict[str, Any]:
+        """The stored form, the person's data sealed."""
+        return await self._vault.seal(referral.id, _document(referral))
+
+    async def _referral(self, document: dict[str, Any]) -> Referral:
+        """The referral a stored document holds, the person's data opened."""
+        return _referral(await self._vault.open(str(document["_id"]), document))
 
     async def _project(self, referral: Referral) -> None:
         """Show the referral's latest state to the lists (a repairable copy).
@@ -135,7 +157,7 @@ class MongoReferrals:
         """
         try:
             await self._projection.replace_one(
-                {"_id": referral.id}, _document(referral), upsert=True
+                {"_id": referral.id}, await self._document(referral), upsert=True
             )
         except DuplicateKeyError:
             return
@@ -147,7 +169,8 @@ def _change_id(referral_id: str, version: int) -> str:
 
 
 def _document(referral: Referral) -> dict[str, Any]:
-    """The stored form: JSON-like fields, the id as `_id`, and `parties` for the index."""
+    """The stored form: JSON-like fields, the id as `_id`, and `parties` for the index (the
+    person's data still in it: `MongoReferrals._document` seals it)."""
     fields = referral.model_dump(mode="json", exclude={"id"})
     document = {"_id": referral.id, **fields, "parties": referral.parties}
     document[CHANGED_AT] = referral.updated_at

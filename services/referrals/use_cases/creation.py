@@ -24,13 +24,13 @@ async def create_referral_once(
     """
     if ports.creation_keys is None:
         return await create_referral(ports, request=request, actor=actor, traceparent=traceparent)
-    referral_id, held = await ports.creation_keys.claim(
+    referral_id, same_request = await ports.creation_keys.claim(
         agency_id=actor,
         key=key,
         referral_id=new_referral_id(ports.clock.now()),
         fingerprint=fingerprint(request),
     )
-    if held != fingerprint(request):
+    if not same_request:
         raise ReferralRefused(
             "this Idempotency-Key was already used for another request", field="Idempotency-Key"
         )

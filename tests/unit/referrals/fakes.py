@@ -107,8 +107,9 @@ class InMemoryCreationKeys:
 
     async def claim(
         self, *, agency_id: str, key: str, referral_id: str, fingerprint: str
-    ) -> tuple[str, str]:
-        return self.claims.setdefault((agency_id, key), (referral_id, fingerprint))
+    ) -> tuple[str, bool]:
+        held, first = self.claims.setdefault((agency_id, key), (referral_id, fingerprint))
+        return held, first == fingerprint
 
 
 def in_memory_ports(*agencies: Agency, coordinator: str | None = None) -> Ports:

@@ -1,0 +1,149 @@
+"""A referral's personal data sealed at rest (envelope encryption, AES-256-GCM).
+
+Every referral has its own random data key, kept in `subject_keys` wrapped by the service's
+key-encryption key (`SecretBox`); the person's data — the subject, the note, the basis
+reference, the leg comments and the outcome comment — is stored only as one value sealed with
+that data key and bound to the referral's id, so a sealed value copied onto another referral
+does not open. Destroying a referral's data key makes every stored copy unreadable at once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from services.referrals.settings import ReferralsSettings
+from tsunagu.sealing import KeyUnusable, SecretBox, load_key
+
+SUBJECT_KEYS: Final = "subject_keys"
+SEALED: Final = "sealed"
+CACHED_KEYS: Final = 10_000
+
+
+class SubjectUnreadable(RuntimeError):
+    """A referral's personal data cannot be opened: its key is gone or the value is not its own."""
+
+
+def split_personal(document: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The stored document without the person's data, and that data apart."""
+    public = dict(document)
+    basis = dict(public.get("basis") or {})
+    legs = [dict(leg) for leg in public.get("legs", [])]
+    personal = {
+        "subject": public.pop("subject", None),
+        "note": public.pop("note", None),
+        "outcome_comment": public.pop("outcome_comment", None),
+        "basis_reference": basis.pop("reference", None),
+        "leg_comments": [leg.pop("comment", None) for leg in legs],
+    }
+    public["basis"], public["legs"] = basis, legs
+    return public, personal
+
+
+def merge_personal(public: Mapping[str, Any], personal: Mapping[str, Any]) -> dict[str, Any]:
+    """The whole document again, from `split_personal`'s two parts."""
+    document = dict(public)
+    document["subject"] = personal["subject"]
+    document["note"] = personal["note"]
+    document["outcome_comment"] = personal["outcome_comment"]
+    document["basis"] = {**document["basis"], "reference": personal["basis_reference"]}
+    comments = personal["leg_comments"]
+    document["legs"] = [
+        {**leg, "comment": comments[number] if number < len(comments) else None}
+        for number, leg in enumerate(document["legs"])
+    ]
+    return document
+
+
+def subject_key(settings: ReferralsSettings) -> bytes:
+    """The key-encryption key: from the setting, or the key file (made in development)."""
+    return load_key(
+        value=settings.subject_key,
+        path=settings.subject_key_path(),
+        environment=settings.environment,
+        what="referral subject key",
+    )
+
+
+class SubjectVault:
+    """Seals and opens the person's data of referral documents, one data key per referral."""
+
+    @classmethod
+    def over(cls, database: AsyncDatabase[dict[str, Any]], key: bytes) -> SubjectVault:
+        """The vault keeping its data keys in `database`, wrapped under `key`."""
+        return cls(keys=database[SUBJECT_KEYS], master=SecretBox(key, what="referral subject key"))
+
+    def __init__(self, *, keys: AsyncCollection[dict[str, Any]], master: SecretBox) -> None:
+        self._keys, self._master = keys, master
+        self._cache: OrderedDict[str, SecretBox] = OrderedDict()
+
+    def replica(self) -> SubjectVault:
+        """The vault another replica of the service would have: same keys, its own cache."""
+        return SubjectVault(keys=self._keys, master=self._master)
+
+    async def seal(self, referral_id: str, document: Mapping[str, Any]) -> dict[str, Any]:
+        """The document to store: the person's data replaced by one sealed value."""
+        public, personal = split_personal(document)
+        box = await self._box(referral_id, create=True)
+        plaintext = json.dumps(personal, separators=(",", ":"), default=str).encode()
+        public[SEALED] = box.seal(plaintext, context=_context(referral_id))
+        return public
+
+    async def open(self, referral_id: str, document: Mapping[str, Any]) -> dict[str, Any]:
+        """The stored document with the person's data opened again."""
+        public = {k: v for k, v in document.items() if k != SEALED}
+        box = await self._box(referral_id, create=False)
+        try:
+            plaintext = box.open(bytes(document[SEALED]), context=_context(referral_id))
+        except (KeyError, KeyUnusable) as exc:
+            raise SubjectUnreadable(f"the person's data of {referral_id} does not open") from exc
+        return merge_personal(public, json.loads(plaintext))
+
+    async def _box(self, referral_id: str, *, create: bool) -> SecretBox:
+        if (cached := self._cache.get(referral_id)) is not None:
+            self._cache.move_to_end(referral_id)
+            return cached
+        stored = await self._keys.find_one({"_id": referral_id})
+        if stored is None and create:
+            stored = await self._new_key(referral_id)
+        if stored is None:
+            raise SubjectUnreadable(f"no data key is kept for {referral_id}")
+        try:
+            key = self._master.open(bytes(stored["wrapped"]), context=_key_context(referral_id))
+        except KeyUnusable as exc:
+            raise SubjectUnreadable(f"the data key of {referral_id} does not unwrap") from exc
+        box = SecretBox(key, what="referral data key")
+        self._cache[referral_id] = box
+        if len(self._cache) > CACHED_KEYS:
+            self._cache.popitem(last=False)
+        return box
+
+    async def _new_key(self, referral_id: str) -> dict[str, Any] | None:
+        """Keep a new wrapped data key; the first writer wins when two race."""
+        key = AESGCM.generate_key(bit_length=256)
+        document = {
+            "_id": referral_id,
+            "wrapped": self._master.seal(key, context=_key_context(referral_id)),
+            "created_at": datetime.now(UTC),
+        }
+        try:
+            await self._keys.insert_one(document)
+        except DuplicateKeyError:
+            return await self._keys.find_one({"_id": referral_id})
+        return document
+
+
+def _context(referral_id: str) -> str:
+    return f"tsunagu/referral-subject/{referral_id}"
+
+
+def _key_context(referral_id: str) -> str:
+    return f"tsunagu/referral-data-key/{referral_id}"
