@@ -33,17 +33,24 @@ class SubjectUnreadable(RuntimeError):
 
 
 def split_personal(document: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The stored document without the person's data, and that data apart."""
+    """The stored document without the person's data, and that data apart: the subject, the
+    note, the outcome comment, and the reference and comment of the referral's and each leg's
+    basis (a meeting's minutes name the person)."""
     public = dict(document)
     basis = dict(public.get("basis") or {})
     legs = [dict(leg) for leg in public.get("legs", [])]
+    leg_bases = [dict(leg.get("basis") or {}) for leg in legs]
     personal = {
         "subject": public.pop("subject", None),
         "note": public.pop("note", None),
         "outcome_comment": public.pop("outcome_comment", None),
         "basis_reference": basis.pop("reference", None),
         "leg_comments": [leg.pop("comment", None) for leg in legs],
+        "leg_basis_references": [leg_basis.pop("reference", None) for leg_basis in leg_bases],
     }
+    for leg, leg_basis in zip(legs, leg_bases, strict=True):
+        if "basis" in leg:
+            leg["basis"] = leg_basis
     public["basis"], public["legs"] = basis, legs
     return public, personal
 
@@ -55,11 +62,15 @@ def merge_personal(public: Mapping[str, Any], personal: Mapping[str, Any]) -> di
     document["note"] = personal["note"]
     document["outcome_comment"] = personal["outcome_comment"]
     document["basis"] = {**document["basis"], "reference": personal["basis_reference"]}
-    comments = personal["leg_comments"]
-    document["legs"] = [
-        {**leg, "comment": comments[number] if number < len(comments) else None}
-        for number, leg in enumerate(document["legs"])
-    ]
+    comments, references = personal["leg_comments"], personal["leg_basis_references"]
+    legs = []
+    for number, stored in enumerate(document["legs"]):
+        leg = {**stored, "comment": comments[number] if number < len(comments) else None}
+        if "basis" in leg:
+            reference = references[number] if number < len(references) else None
+            leg["basis"] = {**leg["basis"], "reference": reference}
+        legs.append(leg)
+    document["legs"] = legs
     return document
 
 
@@ -98,7 +109,10 @@ class SubjectVault:
         return public
 
     async def open(self, referral_id: str, document: Mapping[str, Any]) -> dict[str, Any]:
-        """The stored document with the person's data opened again."""
+        """The stored document with the person's data opened again. A document written before
+        sealing began has no sealed value and is read as it is (sealed when next written)."""
+        if SEALED not in document and "subject" in document:
+            return dict(document)
         public = {k: v for k, v in document.items() if k != SEALED}
         box = await self._box(referral_id, create=False)
         try:

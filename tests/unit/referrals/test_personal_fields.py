@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from services.referrals.adapters.subject_vault import merge_personal, split_personal
+from services.referrals.adapters.subject_vault import SubjectVault, merge_personal, split_personal
 from services.referrals.domain import Referral
 from tests.unit.referrals.journeys import NOW, RECEIVER, new_referral, requested
 from tsunagu.sealing import SecretBox, derived_key
@@ -19,6 +19,7 @@ def _marked_referral() -> Referral:
     referral.subject.contact = f"tel {MARK}"
     referral.note = f"note {MARK}"
     referral.basis = referral.basis.model_copy(update={"reference": f"minutes {MARK}"})
+    referral.legs[0].basis = referral.basis
     referral.decline(actor=RECEIVER, reason=DeclineReason.NO_CAPACITY, comment=MARK, now=NOW)
     referral.outcome, referral.outcome_comment = CloseOutcome.RESOLVED, f"outcome {MARK}"
     return referral
@@ -48,3 +49,9 @@ def test_derived_keys_differ_by_purpose_and_are_stable() -> None:
     assert len(derived_key(key, "a")) == 32
     box = SecretBox(derived_key(key, "a"))
     assert box.open(box.seal(b"x", context="c"), context="c") == b"x"
+
+
+async def test_a_document_stored_before_sealing_began_is_read_as_it_is() -> None:
+    document = requested().model_dump(mode="json") | {"_id": "ref_000000000000"}
+    vault = SubjectVault(keys=None, master=SecretBox(b"k" * 32))  # type: ignore[arg-type]
+    assert await vault.open("ref_000000000000", document) == document
