@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from joserfc import jwt
 from joserfc.jwk import ECKey
 
@@ -143,3 +144,16 @@ async def new_referral(net: Network) -> str | None:
         return None
     assert response.status_code == 201, response.text
     return str(response.json()["id"])
+
+
+def module_network() -> Any:
+    """A module-scoped `network` fixture: `four_services` started once for the test module."""
+
+    @pytest.fixture(scope="module")
+    async def network(
+        endpoints: Endpoints, tmp_path_factory: pytest.TempPathFactory
+    ) -> AsyncIterator[Network]:
+        async with four_services(endpoints, tmp_path_factory.mktemp("network") / "keys") as net:
+            yield net
+
+    return network

@@ -8,14 +8,12 @@ expected answer for each route; a route the services serve but the table lacks f
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.infra import Endpoints
 from tests.integration.access_table import (
     BAD_TOKENS,
     DENIED,
@@ -28,17 +26,10 @@ from tests.integration.access_table import (
 )
 from tests.integration.directory.conftest import agency_body
 from tests.integration.referrals.network import referral_body
-from tests.integration.services_network import Network, four_services, new_referral
+from tests.integration.services_network import Network, module_network, new_referral
 from tests.tally import TALLY
 
-
-@pytest.fixture(scope="module")
-async def network(
-    endpoints: Endpoints, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[Network]:
-    """The four services, three agencies and every caller's token (`services_network`)."""
-    async with four_services(endpoints, tmp_path_factory.mktemp("matrix") / "keys") as net:
-        yield net
+network = module_network()
 
 
 BODIES: dict[str, Any] = {

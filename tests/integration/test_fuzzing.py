@@ -11,7 +11,6 @@ its status, content type, headers and body as the service's own OpenAPI document
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -23,9 +22,8 @@ from schemathesis import GenerationMode, checks
 from schemathesis.core.failures import FailureGroup
 from schemathesis.generation.case import Case
 
-from tests.infra import Endpoints
 from tests.integration.access_table import EXPECTED, OK, PRINCIPALS
-from tests.integration.services_network import Network, four_services, new_referral
+from tests.integration.services_network import Network, module_network, new_referral
 from tests.tally import TALLY
 
 EXAMPLES = int(os.environ.get("TSUNAGU_FUZZ_EXAMPLES", "8"))
@@ -38,13 +36,7 @@ CHECKS = [
 ]
 
 
-@pytest.fixture(scope="module")
-async def network(
-    endpoints: Endpoints, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[Network]:
-    """The four services, three agencies and every caller's token (`services_network`)."""
-    async with four_services(endpoints, tmp_path_factory.mktemp("fuzz") / "keys") as net:
-        yield net
+network = module_network()
 
 
 def _caller(service: str, method: str, path: str) -> str | None:
