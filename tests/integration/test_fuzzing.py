@@ -10,6 +10,7 @@ its status, content type, headers and body as the service's own OpenAPI document
 
 from __future__ import annotations
 
+import asyncio
 import os
 from typing import Any
 
@@ -26,6 +27,7 @@ from tests.integration.access_table import EXPECTED, OK, PRINCIPALS
 from tests.integration.services_network import Network, module_network, new_referral
 from tests.tally import TALLY
 
+BUSY_RETRIES = 5
 EXAMPLES = int(os.environ.get("TSUNAGU_FUZZ_EXAMPLES", "8"))
 CHECKS = [
     checks.not_a_server_error,
@@ -76,7 +78,13 @@ async def _send(client: httpx.AsyncClient, case: Case, token: str | None) -> htt
     request.pop("cookies", None)
     if isinstance(request.get("data"), bytes):
         request["content"] = request.pop("data")
-    return await client.request(**request)
+    response = await client.request(**request)
+    for _ in range(BUSY_RETRIES):  # a busy store answers 503 with Retry-After, as documented
+        if response.status_code != 503 or "retry-after" not in response.headers:
+            break
+        await asyncio.sleep(float(response.headers["retry-after"]))
+        response = await client.request(**request)
+    return response
 
 
 @pytest.mark.parametrize("service", list(EXPECTED))
