@@ -10,7 +10,7 @@ from typing import Any
 import bson
 import pytest
 
-from services.referrals.adapters.referral_store import CHANGES, PROJECTION, MongoReferrals
+from services.referrals.adapters.referral_store import PROJECTION
 from services.referrals.adapters.subject_vault import (
     SEALED,
     SubjectUnreadable,
@@ -18,7 +18,7 @@ from services.referrals.adapters.subject_vault import (
     subject_key,
 )
 from services.referrals.settings import ReferralsSettings
-from tests.integration.referrals.network import Network, acting, consent, fresh_id
+from tests.integration.referrals.network import DISPLAY_NAME, Network, acting, consent, fresh_id
 from tsunagu.store import make_client
 
 
@@ -79,18 +79,18 @@ async def test_a_sealed_value_moved_onto_another_referral_does_not_open(
 ) -> None:
     sender, receiver = fresh_id(), fresh_id()
     await network.register(sender, receiver)
-    first, second = [(await network.refer(sender, receiver)).get("id") for _ in range(2)]
+    first, second = [str((await network.refer(sender, receiver))["id"]) for _ in range(2)]
     client = make_client(referrals_settings.mongo_url)
     try:
         database = client[referrals_settings.database]
         taken = await database[PROJECTION].find_one({"_id": first})
+        target = await database[PROJECTION].find_one({"_id": second})
         assert taken is not None
-        change = {"_id": {"$gt": f"{second}:", "$lt": f"{second};"}}
-        await database[CHANGES].update_many(change, {"$set": {f"referral.{SEALED}": taken[SEALED]}})
+        assert target is not None
         vault = SubjectVault.over(database, subject_key(referrals_settings))
-        replica = MongoReferrals(database=database, vault=vault, on_write=lambda: None)
         with pytest.raises(SubjectUnreadable):
-            await replica.get(str(second))
-        assert (await replica.get(str(first))) is not None
+            await vault.open(second, {**target, SEALED: taken[SEALED]})
+        opened = await vault.open(second, target)
+        assert opened["subject"]["display_name"] == DISPLAY_NAME
     finally:
         await client.close()
