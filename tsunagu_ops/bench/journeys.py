@@ -157,9 +157,9 @@ class JourneyDriver:
         except StepFailed as failure:
             self.calls.failed(failure.reason, str(failure))
         except httpx.HTTPError as error:
-            step = _step_of(str(error.request.url)) if _has_request(error) else "?"
-            reason = f"{step}: {type(error).__name__}"
-            self.calls.failed(reason, f"{reason} {error}")
+            url = str(error.request.url) if _has_request(error) else "?"
+            reason = f"{_step_of(url)}: {type(error).__name__}"
+            self.calls.failed(reason, f"{reason} {url} {error}".strip())
         finally:
             gate.release()
 

@@ -46,3 +46,4 @@ async def test_a_call_without_an_answer_is_counted_as_its_error() -> None:
         driver = JourneyDriver(http, "http://referrals", network, _Tokens())  # type: ignore[arg-type]
         await asyncio.wait_for(driver.run(2, referrals_per_second=1000, concurrency=2), 10)
     assert dict(driver.calls.failures) == {"create: ReadTimeout": 2}
+    assert "http://referrals/v1/referrals" in driver.calls.examples[0]
