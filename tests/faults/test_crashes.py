@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 
 import pytest
 
@@ -14,11 +13,10 @@ from tests.integration.kafka_positions import end_offsets
 from tsunagu_schemas.topics import EVENT_TOPICS
 
 REFERRALS = 12
-CASE_SECONDS = 110.0
 
 
 async def _crash_mid_load(stack: FaultStack, part: str) -> None:
-    started = time.monotonic()
+    """Each wait is bounded (a stall fails the case); how fast recovery is, is the bench's."""
     async with stack.client() as http:
         network = await fresh_network(http, stack)
         start = await end_offsets(stack.bootstrap, EVENT_TOPICS)
@@ -31,8 +29,6 @@ async def _crash_mid_load(stack: FaultStack, part: str) -> None:
         assert len(report.referrals) == REFERRALS
         assert report.transitions == 5 * REFERRALS
         await assert_settled_exactly_once(http, stack, start=start, report=report, network=network)
-    elapsed = time.monotonic() - started
-    assert elapsed < CASE_SECONDS, f"recovery took {elapsed:.0f} s"
 
 
 @pytest.mark.parametrize("service", ["directory", "referrals", "notifications", "audit"])

@@ -33,7 +33,7 @@ def _parked_headers(topic: str, offset: int, event_id: str) -> list[tuple[str, b
 
 
 async def _park(bootstrap: str, topic: str, ids: list[str], first_offset: int) -> None:
-    producer = AIOKafkaProducer(**kafka_options(bootstrap), acks="all")
+    producer = AIOKafkaProducer(**kafka_options(bootstrap), acks="all", enable_idempotence=True)
     await producer.start()
     try:
         for n, event_id in enumerate(ids):

@@ -70,7 +70,8 @@ def _poison(
 
 
 async def _publish_poison(bootstrap: str, network: Network) -> list[Position]:
-    producer = AIOKafkaProducer(**kafka_options(bootstrap), acks="all")
+    # Idempotent: a send retried after a slow answer must not write its record twice.
+    producer = AIOKafkaProducer(**kafka_options(bootstrap), acks="all", enable_idempotence=True)
     await producer.start()
     try:
         positions = []
