@@ -156,8 +156,8 @@ class JourneyDriver:
             self.completed += 1
         except StepFailed as failure:
             self.calls.failed(failure.reason, str(failure))
-        except httpx.HTTPError as error:
-            url = str(error.request.url) if _has_request(error) else "?"
+        except httpx.RequestError as error:  # no answer; answers are StepFailed
+            url = str(error.request.url)
             reason = f"{_step_of(url)}: {type(error).__name__}"
             self.calls.failed(reason, f"{reason} {url} {error}".strip())
         finally:
@@ -186,14 +186,6 @@ class JourneyDriver:
             reason = f"{_step_of(url)}: {response.status_code}{kind}"
             raise StepFailed(reason, f"{reason} {url} {response.text}")
         return response.json()
-
-
-def _has_request(error: httpx.HTTPError) -> bool:
-    try:
-        error.request  # noqa: B018 - raises when the error carries no request
-    except RuntimeError:
-        return False
-    return True
 
 
 def _step_of(url: str) -> str:
