@@ -15,7 +15,7 @@ from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import httpx
 import uvicorn
@@ -81,10 +81,24 @@ class _Cached:
         return time.monotonic() < self.renew_at
 
 
+BUSY_PATIENCE_SECONDS = 90.0
+
+
+async def post_patiently(http: httpx.AsyncClient, url: str, **kwargs: Any) -> httpx.Response:
+    """POST as a well-behaved client does: a 503 (its store away for a moment, say a restart)
+    is tried again after its Retry-After, for a bounded time; any other answer is returned."""
+    deadline = time.monotonic() + BUSY_PATIENCE_SECONDS
+    while True:
+        response = await http.post(url, **kwargs)
+        if response.status_code != 503 or time.monotonic() > deadline:
+            return response
+        await asyncio.sleep(float(response.headers.get("Retry-After", "1")))
+
+
 async def _client_token(http: httpx.AsyncClient, issuer: str, client: tuple[str, str]) -> _Cached:
     """A token of `client` (id, secret) from `issuer`'s token endpoint (client credentials)."""
-    response = await http.post(
-        f"{issuer}/oauth/token", data={"grant_type": "client_credentials"}, auth=client
+    response = await post_patiently(
+        http, f"{issuer}/oauth/token", data={"grant_type": "client_credentials"}, auth=client
     )
     assert response.status_code == 200, response.text
     body = response.json()
@@ -174,7 +188,8 @@ class DirectoryTokens:
             if principal not in self._secrets:
                 role, agency_id = principal
                 bearer = await self._current(http, ("coordinator", None))
-                created = await http.post(
+                created = await post_patiently(
+                    http,
                     f"{self.url}/v1/clients",
                     json={"role": role, "agency_id": agency_id},
                     headers={"Authorization": f"Bearer {bearer}"},

@@ -1,4 +1,4 @@
-"""MongoDB helpers limited to what FerretDB, mongo-java-server and MongoDB all support."""
+"""MongoDB helpers: the client every service uses, and how its errors are told apart."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pymongo import AsyncMongoClient, monitoring
 from pymongo.errors import BulkWriteError, ConnectionFailure, DuplicateKeyError, OperationFailure
 
 DUPLICATE_KEY = 11000
-# Signs of a store that is busy or failing over rather than refusing the request: FerretDB on
-# SQLite reports a locked database, MongoDB labels retryable errors.
+# Signs of a store that is busy or failing over rather than refusing the request: an SQLite-backed
+# store reports a locked database, MongoDB labels retryable errors.
 BUSY_MARKERS = ("SQLITE_BUSY", "database is locked")
 RETRYABLE_LABELS = ("RetryableWriteError", "TransientTransactionError")
 

@@ -39,7 +39,12 @@ def summary(figures: dict[str, Any]) -> dict[str, Any]:
 
 
 def save_results(
-    directory: Path, machine: Machine, figures: dict[str, Any], *, now: datetime | None = None
+    directory: Path,
+    machine: Machine,
+    figures: dict[str, Any],
+    *,
+    now: datetime | None = None,
+    prefix: str = "",
 ) -> Path:
     """Write one run's figures with the machine's description; return the file."""
     taken = now or datetime.now(UTC)
@@ -49,7 +54,7 @@ def save_results(
         **summary(figures),
     }
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"{taken:%Y%m%dT%H%M%SZ}.json"
+    path = directory / f"{prefix}{taken:%Y%m%dT%H%M%SZ}.json"
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     return path
 

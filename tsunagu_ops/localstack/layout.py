@@ -28,7 +28,7 @@ def default_home() -> Path:
 class StackLayout:
     """Folders and ports of one stack instance.
 
-    ``home`` holds what is downloaded or built once (Kafka jars, the store binary);
+    ``home`` holds what is downloaded or built once (Kafka jars, the store's environment);
     ``root`` holds what belongs to this instance (data, logs, pid files).
     """
 
@@ -47,9 +47,9 @@ class StackLayout:
         return self.home / "kafka" / "libs"
 
     @property
-    def ferretdb_binary(self) -> Path:
-        """Path of the built document store binary."""
-        return self.home / "bin" / "tsunagu-ferretdb"
+    def store_env(self) -> Path:
+        """The document store's own Python environment (installed once, shared by instances)."""
+        return self.home / "store-env"
 
     @property
     def kafka_dir(self) -> Path:
@@ -63,7 +63,7 @@ class StackLayout:
 
     @property
     def store_data(self) -> Path:
-        """Folder with this instance's SQLite files."""
+        """Folder with this instance's document store files (WiredTiger)."""
         return self.root / "store"
 
     @property

@@ -11,7 +11,6 @@ from rich.console import Console
 
 from tsunagu_ops.kafka_access.provisioning import provision_services
 from tsunagu_ops.localstack.errors import LocalStackError, StartupError
-from tsunagu_ops.localstack.ferretdb import ensure_ferretdb, store_command
 from tsunagu_ops.localstack.kafka import kafka_command, prepare_kafka
 from tsunagu_ops.localstack.kafka_config import server_properties_path
 from tsunagu_ops.localstack.kafka_credentials import login, service_login_env
@@ -20,6 +19,7 @@ from tsunagu_ops.localstack.pidfiles import PidRecord, live_record, remove_recor
 from tsunagu_ops.localstack.ports import port_bindable
 from tsunagu_ops.localstack.probes import Probe, http_probe, kafka_probe, store_probe, wait_ready
 from tsunagu_ops.localstack.processes import ProcessHandle, spawn, stop
+from tsunagu_ops.localstack.secantus import ensure_store, store_command
 from tsunagu_ops.localstack.services import service_env, service_spec, start_service
 
 KAFKA = "kafka"
@@ -69,10 +69,10 @@ def kafka_part(layout: StackLayout, console: Console) -> Part:
 
 
 def store_part(layout: StackLayout, console: Console) -> Part:
-    """Return the document store part (builds the binary when started)."""
+    """Return the document store part (installs the store when started)."""
 
     def start() -> ProcessHandle:
-        ensure_ferretdb(layout, console)
+        ensure_store(layout, console)
         layout.store_data.mkdir(parents=True, exist_ok=True)
         marker = str(layout.store_data)
         log = layout.log_file(STORE)

@@ -72,6 +72,9 @@ def spawn(
     return ProcessHandle(name=name, pid=popen.pid, marker=marker, log_path=log_path, popen=popen)
 
 
+EXEC_SETTLE_SECONDS = 2.0
+
+
 def command_line(pid: int) -> str | None:
     """Return the command line of ``pid`` with spaces between arguments, or None if gone."""
     try:
@@ -96,6 +99,12 @@ def is_alive(pid: int, marker: str) -> bool:
     if fields is None or fields[0] in ("Z", "X"):
         return False
     cmdline = command_line(pid)
+    # A process in the middle of exec (its parent already saw exec succeed) shows an empty
+    # command line until the kernel has laid out its arguments; that takes moments at most.
+    deadline = time.monotonic() + EXEC_SETTLE_SECONDS
+    while cmdline == "" and time.monotonic() < deadline:
+        time.sleep(0.01)
+        cmdline = command_line(pid)
     return cmdline is not None and marker in cmdline
 
 

@@ -1,0 +1,98 @@
+"""Document store: SecantusDB (MongoDB wire protocol on WiredTiger) in an environment of its own.
+
+The store runs as a separate process from a virtual environment under the stack home, installed
+from ``deploy/store/requirements.txt`` (every package pinned by hash). Why this store is the local
+default is in ``docs/store-measurements.md``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from tsunagu_ops.localstack.errors import LocalStackError
+from tsunagu_ops.localstack.layout import HOST, StackLayout, repo_root
+
+REQUIREMENTS = repo_root() / "deploy" / "store" / "requirements.txt"
+INSTALLED_MARKER = "tsunagu-requirements.sha256"
+CACHE_SIZE = "256M"  # WiredTiger cache: the working set of a local stack fits with room to spare
+
+
+def _requirements_digest() -> str:
+    return hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
+
+
+def store_python(layout: StackLayout) -> Path:
+    """The interpreter of the store's environment."""
+    return layout.store_env / "bin" / "python"
+
+
+def store_current(layout: StackLayout) -> bool:
+    """Tell whether the store's environment holds exactly the pinned requirements."""
+    marker = layout.store_env / INSTALLED_MARKER
+    if not store_python(layout).is_file() or not marker.is_file():
+        return False
+    return marker.read_text().strip() == _requirements_digest()
+
+
+def _run(command: list[str], what: str) -> None:
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        output = (result.stdout + result.stderr).strip()
+        raise LocalStackError(f"{what} failed (exit {result.returncode}):\n{output}")
+
+
+def _uv() -> list[str] | None:
+    found = shutil.which("uv") or shutil.which("uv", path=str(Path.home() / ".local" / "bin"))
+    return [found] if found else None
+
+
+def ensure_store(layout: StackLayout, console: Console) -> None:
+    """Install the store into its own environment unless it is there and current."""
+    if store_current(layout):
+        return
+    env = layout.store_env
+    if env.exists():
+        shutil.rmtree(env)
+    env.parent.mkdir(parents=True, exist_ok=True)
+    python = str(store_python(layout))
+    requirements = ["-r", str(REQUIREMENTS), "--require-hashes"]
+    with console.status("Installing the SecantusDB document store (first time takes a minute)…"):
+        uv = _uv()
+        if uv is not None:
+            _run([*uv, "venv", "--quiet", "--python", sys.executable, str(env)], "creating its env")
+            _run([*uv, "pip", "install", "--quiet", "--python", python, *requirements], "install")
+        else:
+            _run([sys.executable, "-m", "venv", str(env)], "creating the store's environment")
+            _run([python, "-m", "pip", "install", "--quiet", *requirements], "installing the store")
+    (env / INSTALLED_MARKER).write_text(_requirements_digest() + "\n")
+    console.print(f"Document store installed: {env}")
+
+
+def store_command(layout: StackLayout) -> list[str]:
+    """Return the command line that runs the store.
+
+    ``--sync-on-commit`` makes every acknowledged write durable before the answer, so a kill -9
+    (or a power cut) of the store loses nothing it acknowledged.
+    """
+    return [
+        str(store_python(layout)),
+        "-m",
+        "secantus",
+        "--host",
+        HOST,
+        "--port",
+        str(layout.store_port),
+        "--storage-path",
+        str(layout.store_data),
+        "--sync-on-commit",
+        "--cache-size",
+        CACHE_SIZE,
+        "--log-level",
+        "WARNING",
+    ]
