@@ -61,6 +61,31 @@ async def test_a_version_filtered_update_is_atomic_among_racing_writers(
     assert (final["count"], final["version"]) == (acknowledged, acknowledged) == (120, 120)
 
 
+async def test_a_version_filtered_find_and_modify_is_atomic_among_racing_writers(
+    db: AsyncDatabase[Doc],
+) -> None:
+    """The same guarantee through `find_one_and_update`, which answers the matched document."""
+    col = db["cas_fam"]
+    await col.insert_one({"_id": "one", "version": 0, "writers": []})
+    winners: list[int] = []
+
+    async def racer(writer: int) -> None:
+        for version in range(8):
+            before = await col.find_one_and_update(
+                {"_id": "one", "version": version},
+                {"$set": {"version": version + 1}, "$push": {"writers": writer}},
+            )
+            if before is not None:
+                winners.append(writer)
+
+    await asyncio.gather(*(racer(w) for w in range(6)))
+    final = await col.find_one({"_id": "one"})
+    assert final is not None
+    assert final["version"] == 8
+    assert len(winners) == 8
+    assert final["writers"] == winners
+
+
 async def test_a_stale_version_matches_nothing_and_changes_nothing(db: AsyncDatabase[Doc]) -> None:
     col = db["stale"]
     await col.insert_one({"_id": "a", "version": 3, "state": "accepted"})

@@ -244,7 +244,8 @@ async def _latencies(col: AsyncCollection[Doc], size: int, samples: int) -> dict
 
 async def probe(url: str, name: str, *, sizes: tuple[int, int], seconds: float) -> ProbeFigures:
     """Run every measurement against the store at `url`."""
-    client: AsyncMongoClient[Doc] = AsyncMongoClient(url, maxPoolSize=256)
+    # Every operation is bounded: a store that stalls for good ends the probe, not hangs it.
+    client: AsyncMongoClient[Doc] = AsyncMongoClient(url, maxPoolSize=256, timeoutMS=60_000)
     figures = ProbeFigures(name=name, url_host=url.split("@")[-1].split("/")[2])
     try:
         await client.drop_database(DATABASE)
@@ -260,6 +261,8 @@ async def probe(url: str, name: str, *, sizes: tuple[int, int], seconds: float) 
         figures.cas_seconds = round(took, 1)
         figures.stall_progress = await _stall(db, updaters=200, documents=20, seconds=20)
         figures.stalled = sum(figures.stall_progress[-5:]) == 0
+        if figures.stalled:
+            return figures  # a store that stopped answering has no latencies left to measure
         scaled: AsyncCollection[Doc] = db["scaled"]
         await scaled.create_index("k")
         await _fill(scaled, 0, sizes[0])
@@ -276,7 +279,6 @@ async def probe(url: str, name: str, *, sizes: tuple[int, int], seconds: float) 
 
 def report(figures: ProbeFigures) -> str:
     """The figures as lines for the terminal."""
-    small, large = sorted(figures.latency_ms)
     lines = [f"store: {figures.name} ({figures.url_host})"]
     for feature, ok in figures.features.items():
         lines.append(f"  {'ok  ' if ok else 'FAIL'} {feature}")
@@ -288,6 +290,10 @@ def report(figures: ProbeFigures) -> str:
     )
     verdict = "STALLED" if figures.stalled else "no stall"
     lines.append(f"  200 updaters, ops each second: {figures.stall_progress} ({verdict})")
+    if not figures.latency_ms:
+        lines.append("  latencies: not measured (the store stopped answering)")
+        return "\n".join(lines)
+    small, large = sorted(figures.latency_ms)
     for operation in figures.latency_ms[small]:
         lines.append(
             f"  {operation}: {figures.latency_ms[small][operation]:.2f} ms at {small:,} docs"

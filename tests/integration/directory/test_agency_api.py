@@ -7,7 +7,10 @@ from typing import Any
 
 import httpx
 
-from tests.integration.directory.conftest import agency_body
+from services.directory.main import create_app
+from services.directory.settings import DirectorySettings
+from tests.integration.directory.conftest import agency_body, coordinator
+from tests.integration.harness import running
 
 PROBLEM = "application/problem+json"
 
@@ -103,6 +106,31 @@ async def test_concurrent_revisions_of_one_version_let_exactly_one_through(
     statuses = sorted(r.status_code for r in responses)
     assert statuses == [200, 412, 412, 412, 412]
     assert (await directory.get(path)).json()["version"] == 2
+
+
+async def test_revisions_racing_on_two_replicas_let_exactly_one_through(
+    directory: httpx.AsyncClient, directory_settings: DirectorySettings
+) -> None:
+    """Two processes share no lock: only the store's version filter keeps one writer."""
+    agency = await register(directory)
+    path = f"/v1/agencies/{agency['id']}"
+    async with running(create_app(directory_settings), coordinator()) as replica:
+        for version in range(1, 6):
+            responses = await asyncio.gather(
+                *(
+                    http.patch(
+                        path,
+                        json={"name": f"Writer {i} of {version}"},
+                        headers={"If-Match": f'"{version}"'},
+                    )
+                    for i, http in enumerate([directory, replica] * 4)
+                )
+            )
+            assert sorted(r.status_code for r in responses) == [200] + [412] * 7
+            winner = next(r for r in responses if r.status_code == 200).json()
+            for http in (directory, replica):
+                current = (await http.get(path)).json()
+                assert (current["version"], current["name"]) == (version + 1, winner["name"])
 
 
 async def test_a_revision_changes_only_the_fields_given(directory: httpx.AsyncClient) -> None:
