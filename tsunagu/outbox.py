@@ -11,6 +11,7 @@ import contextlib
 from typing import Any
 
 from faststream.kafka import KafkaBroker
+from pymongo import UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 
 from tsunagu.background import BackgroundLoop
@@ -31,8 +32,8 @@ class OutboxRelay:
         chunk_size: int = 200,
     ) -> None:
         self._collection = collection
-        # FerretDB v1 applies concurrent updates of one document as unguarded read-modify-writes,
-        # so a pop racing a service's own update can undo it; sharing a lock serialises them.
+        # A service whose own updates of these documents must not interleave with the relay's
+        # removals (within one process) passes the lock it writes under.
         self._write_lock = write_lock
         self._broker = broker
         self._chunk_size = chunk_size
@@ -85,16 +86,16 @@ class OutboxRelay:
         ]
         acked = await asyncio.gather(*(_acknowledged(acks) for acks in sent))
         failures = [error for _, error in acked if error is not None]
-        removed = await asyncio.gather(
-            *(
-                self._remove(document, count)
+        removed = await self._remove(
+            [
+                (document, count)
                 for document, (count, _) in zip(documents, acked, strict=True)
                 if count
-            )
+            ]
         )
         if failures:
             raise failures[0]
-        return sum(removed)
+        return removed
 
     async def _send(self, entry: dict[str, Any]) -> asyncio.Future[Any]:
         """Hand one stored outbox entry to the producer; the future resolves on the ack."""
@@ -107,15 +108,23 @@ class OutboxRelay:
         )
         return future
 
-    async def _remove(self, document: dict[str, Any], count: int) -> int:
-        """Pop the first `count` entries of an aggregate's outbox, each only if still first."""
-        for entry in document[OUTBOX_FIELD][:count]:
-            async with self._write_lock or contextlib.nullcontext():
-                await self._collection.update_one(
-                    {"_id": document["_id"], f"{OUTBOX_FIELD}.0.event_id": entry["event_id"]},
-                    {"$pop": {OUTBOX_FIELD: -1}},
-                )
-        return count
+    async def _remove(self, published: list[tuple[dict[str, Any], int]]) -> int:
+        """Remove what went out, in one round trip for the whole chunk: of each aggregate, its
+        first `count` entries, each only while still pending (a crash never removes more)."""
+        if not published:
+            return 0
+        removals = []
+        for document, count in published:
+            sent = [entry["event_id"] for entry in document[OUTBOX_FIELD][:count]]
+            if count == 1:
+                guard = {"_id": document["_id"], f"{OUTBOX_FIELD}.0.event_id": sent[0]}
+                removals.append(UpdateOne(guard, {"$pop": {OUTBOX_FIELD: -1}}))
+            else:
+                went_out = {OUTBOX_FIELD: {"event_id": {"$in": sent}}}
+                removals.append(UpdateOne({"_id": document["_id"]}, {"$pull": went_out}))
+        async with self._write_lock or contextlib.nullcontext():
+            await self._collection.bulk_write(removals, ordered=False)
+        return sum(count for _, count in published)
 
 
 async def _acknowledged(acks: list[asyncio.Future[Any]]) -> tuple[int, Exception | None]:

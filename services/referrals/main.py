@@ -20,7 +20,7 @@ from .adapters.agency_store import MongoAgencies
 from .adapters.creation_keys import CREATION_KEYS, MongoCreationKeys
 from .adapters.household_store import HOUSEHOLD_LINKS, MongoHouseholdLinks
 from .adapters.problems import PROBLEMS
-from .adapters.referral_store import CHANGES, SERVICE, MongoReferrals
+from .adapters.referral_store import REFERRALS, SERVICE, MongoReferrals
 from .adapters.sla_scanner import SlaScanner
 from .adapters.subject_vault import SubjectVault, subject_key
 from .adapters.subscribers import subscribe_to_directory
@@ -34,7 +34,7 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
     database = client[settings.database]
     broker = make_broker(settings, service=SERVICE)
     relay = OutboxRelay(
-        collection=database[CHANGES], broker=broker, poll_seconds=settings.relay_poll_seconds
+        collection=database[REFERRALS], broker=broker, poll_seconds=settings.relay_poll_seconds
     )
     key = subject_key(settings)
     vault = SubjectVault.over(database, key)
@@ -58,7 +58,7 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
         title="Tsunagu referrals",
         description="Referrals and handoffs of a person between the network's agencies.",
         lifespan=service_lifespan(
-            prepare=referrals.ensure_indexes,
+            prepare=referrals.prepare,
             broker=broker,
             background=[("relay", relay), ("sla scanner", scanner)],
             close=[("issuer client", issuer_http.aclose), ("store", client.close)],

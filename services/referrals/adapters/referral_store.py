@@ -1,11 +1,13 @@
-"""Referrals in MongoDB: each change is one inserted document holding the state and its event.
+"""Referrals in MongoDB: one document per referral, holding its state and its pending events.
 
-A change document's `_id` is `<referral id>:<version>`, so two writers of the same version
-collide on the unique `_id`: the insert is the compare-and-swap. (FerretDB v1 applies updates as
-an unguarded read-modify-write, so a version filter on an update would not be atomic there.)
-The change documents are the outbox the relay drains; a `referrals` projection of the latest
-state serves the lists and is repaired from the changes whenever it is found behind. In both,
-the person's data is sealed (`subject_vault`).
+A change is one update of that document guarded by the version it was made from, carrying its
+event in the same write (the outbox the relay drains); a writer that lost the race matches
+nothing and is told so. The lists, the SLA scan and the provisioning reads query the same
+documents. The person's data is sealed (`subject_vault`).
+
+Referrals kept in the former shape (one `referral_changes` document per change beside a copy of
+the latest state) are taken over once at start: a copy found behind is brought up to date, and
+events still pending there are moved, in order, to the referral's own outbox.
 """
 
 from __future__ import annotations
@@ -15,22 +17,22 @@ from datetime import datetime
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING
+from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from tsunagu.events import outbox_entry
 from tsunagu.outbox import OUTBOX_FIELD
-from tsunagu.store import is_duplicate
 
 from ..domain import Referral, ReferralEvent
 from ..ports import ReferralIdTaken, ReferralQuery
 from .subject_vault import SubjectVault
 
 SERVICE = "referrals"
-CHANGES = "referral_changes"
-PROJECTION = "referrals"
+REFERRALS = "referrals"
+LEGACY_CHANGES = "referral_changes"
 CHANGED_AT, SLA_DUE = "changed_at", "sla_due"
-INDEXED_ONLY = ("_id", "parties", CHANGED_AT, SLA_DUE)
+INDEXED_ONLY = ("_id", "parties", CHANGED_AT, SLA_DUE, OUTBOX_FIELD)
 
 
 class MongoReferrals:
@@ -43,8 +45,8 @@ class MongoReferrals:
         vault: SubjectVault,
         on_write: Callable[[], None],
     ):
-        self._changes = database[CHANGES]
-        self._projection = database[PROJECTION]
+        self._referrals = database[REFERRALS]
+        self._legacy = database[LEGACY_CHANGES]
         self._vault = vault
         self._on_write = on_write
 
@@ -53,20 +55,35 @@ class MongoReferrals:
         """Where the person's data of these referrals is sealed."""
         return self._vault
 
+    @property
+    def collection(self) -> AsyncCollection[dict[str, Any]]:
+        """The referrals, whose pending events the relay drains."""
+        return self._referrals
+
+    async def prepare(self) -> None:
+        """Create the indexes, then take over referrals kept in the former shape."""
+        await self.ensure_indexes()
+        await self.take_over_legacy()
+
     async def ensure_indexes(self) -> None:
         """Index what listing filters on: the parties, then status."""
-        await self._projection.create_index([("parties", ASCENDING), ("_id", DESCENDING)])
-        await self._projection.create_index(
+        await self._referrals.create_index([("parties", ASCENDING), ("_id", DESCENDING)])
+        await self._referrals.create_index(
             [("parties", ASCENDING), ("status", ASCENDING), ("_id", DESCENDING)]
         )
-        await self._projection.create_index([(SLA_DUE, ASCENDING)])
+        await self._referrals.create_index([(SLA_DUE, ASCENDING)])
 
     async def add(
         self, referral: Referral, event: ReferralEvent, *, traceparent: str | None
     ) -> None:
         """Store a new referral with its first event pending."""
-        if not await self._record(referral, event, traceparent):
-            raise ReferralIdTaken(referral.id)
+        document = await self._document(referral)
+        document[OUTBOX_FIELD] = [_entry(event, traceparent)]
+        try:
+            await self._referrals.insert_one(document)
+        except DuplicateKeyError as exc:
+            raise ReferralIdTaken(referral.id) from exc
+        self._on_write()
 
     async def save(
         self,
@@ -79,17 +96,26 @@ class MongoReferrals:
         """Record the change unless another change of `expected_version` got there first."""
         if referral.version != expected_version + 1:
             raise ValueError("a change must raise the version by exactly one")
-        return await self._record(referral, event, traceparent)
+        fields = await self._document(referral)
+        del fields["_id"]
+        change: dict[str, Any] = {
+            "$set": fields,
+            "$push": {OUTBOX_FIELD: _entry(event, traceparent)},
+        }
+        if SLA_DUE not in fields:
+            change["$unset"] = {SLA_DUE: ""}
+        result = await self._referrals.update_one(
+            {"_id": referral.id, "version": expected_version}, change
+        )
+        if result.matched_count == 0:
+            return False
+        self._on_write()
+        return True
 
     async def get(self, referral_id: str) -> Referral | None:
-        """The referral at its latest recorded change, or None."""
-        latest = await self._latest(referral_id)
-        if latest is None:
-            return None
-        shown = await self._projection.find_one({"_id": referral_id}, {"version": 1})
-        if shown is None or shown["version"] < latest.version:
-            await self._project(latest)
-        return latest
+        """The referral as last recorded, or None."""
+        document = await self._referrals.find_one({"_id": referral_id}, {OUTBOX_FIELD: 0})
+        return None if document is None else await self._referral(document)
 
     async def page(self, query: ReferralQuery) -> list[Referral]:
         """Up to `query.limit` referrals the agency is party to, newest first."""
@@ -100,46 +126,59 @@ class MongoReferrals:
             selector["urgency"] = query.urgency.value
         if query.before_id is not None:
             selector["_id"] = {"$lt": query.before_id}
-        cursor = self._projection.find(selector).sort("_id", DESCENDING).limit(query.limit)
+        cursor = (
+            self._referrals.find(selector, {OUTBOX_FIELD: 0})
+            .sort("_id", DESCENDING)
+            .limit(query.limit)
+        )
         return [await self._referral(document) async for document in cursor]
 
     async def party_to(self, agency_id: str, *, since: datetime) -> list[Referral]:
         """Every referral the agency is party to that changed at or after `since`."""
-        cursor = self._projection.find({"parties": agency_id, CHANGED_AT: {"$gte": since}})
+        selector = {"parties": agency_id, CHANGED_AT: {"$gte": since}}
+        cursor = self._referrals.find(selector, {OUTBOX_FIELD: 0})
         return [await self._referral(document) async for document in cursor.sort("_id", ASCENDING)]
 
     async def due(self, now: datetime, *, limit: int) -> list[str]:
         """Ids of referrals whose current leg is past its deadline and not yet flagged."""
-        cursor = self._projection.find({SLA_DUE: {"$lte": now}}, {"_id": 1}).limit(limit)
+        cursor = self._referrals.find({SLA_DUE: {"$lte": now}}, {"_id": 1}).limit(limit)
         return [str(document["_id"]) async for document in cursor]
 
-    async def _record(
-        self, referral: Referral, event: ReferralEvent, traceparent: str | None
-    ) -> bool:
-        """Insert the change with its event: one single-document, all-or-nothing write."""
-        change = {
-            "_id": _change_id(referral.id, referral.version),
-            "referral_id": referral.id,
-            "version": referral.version,
-            "referral": await self._document(referral),
-            OUTBOX_FIELD: [_entry(event, traceparent)],
-        }
-        try:
-            await self._changes.insert_one(change)
-        except Exception as exc:
-            if is_duplicate(exc):
-                return False
-            raise
-        self._on_write()
-        await self._project(await self._latest(referral.id) or referral)
-        return True
+    async def take_over_legacy(self) -> int:
+        """Bring referrals kept one document per change into this shape, then drop the former
+        collection; return how many pending events were moved. Safe to repeat: a crash half-way
+        moves an event twice at most, and consumers drop the copy by its id."""
+        moved = 0
+        latest: dict[str, dict[str, Any]] = {}
+        async for change in self._legacy.find({}).sort("_id", ASCENDING):
+            latest[str(change["referral_id"])] = change
+            pending = change.get(OUTBOX_FIELD) or []
+            if pending:
+                await self._bring_up_to(change)
+                await self._referrals.update_one(
+                    {"_id": change["referral_id"]}, {"$push": {OUTBOX_FIELD: {"$each": pending}}}
+                )
+                await self._legacy.update_one({"_id": change["_id"]}, {"$set": {OUTBOX_FIELD: []}})
+                moved += len(pending)
+        for change in latest.values():
+            await self._bring_up_to(change)
+        # Every state and pending event now lives in the referrals' own documents.
+        await self._legacy.drop()
+        if moved:
+            self._on_write()
+        return moved
 
-    async def _latest(self, referral_id: str) -> Referral | None:
-        """The state after the referral's latest change."""
-        cursor = self._changes.find({"_id": {"$gt": f"{referral_id}:", "$lt": f"{referral_id};"}})
-        async for change in cursor.sort("_id", DESCENDING).limit(1):
-            return await self._referral(change["referral"])
-        return None
+    async def _bring_up_to(self, change: dict[str, Any]) -> None:
+        """Make the referral's document hold a former-shape change's state unless it is newer."""
+        state = {k: v for k, v in change["referral"].items() if k != "_id"}
+        try:
+            await self._referrals.update_one(
+                {"_id": change["referral_id"], "version": {"$lt": change["version"]}},
+                {"$set": state},
+                upsert=True,
+            )
+        except DuplicateKeyError:
+            return  # the document is already at this version or newer
 
     async def _document(self, referral: Referral) -> dict[str, Any]:
         """The stored form, the person's data sealed."""
@@ -148,24 +187,6 @@ class MongoReferrals:
     async def _referral(self, document: dict[str, Any]) -> Referral:
         """The referral a stored document holds, the person's data opened."""
         return _referral(await self._vault.open(str(document["_id"]), document))
-
-    async def _project(self, referral: Referral) -> None:
-        """Show the referral's latest state to the lists (a repairable copy).
-
-        Two writers upserting a copy that does not exist yet may collide on its `_id`; the one
-        that lost finds the copy written and leaves it, since any read repairs a stale copy.
-        """
-        try:
-            await self._projection.replace_one(
-                {"_id": referral.id}, await self._document(referral), upsert=True
-            )
-        except DuplicateKeyError:
-            return
-
-
-def _change_id(referral_id: str, version: int) -> str:
-    """Ids that sort by referral, then version: the relay publishes in this order."""
-    return f"{referral_id}:{version:010d}"
 
 
 def _document(referral: Referral) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from typing import Any
 import bson
 import pytest
 
-from services.referrals.adapters.referral_store import PROJECTION
+from services.referrals.adapters.referral_store import REFERRALS
 from services.referrals.adapters.subject_vault import (
     SEALED,
     SubjectUnreadable,
@@ -83,8 +83,8 @@ async def test_a_sealed_value_moved_onto_another_referral_does_not_open(
     client = make_client(referrals_settings.mongo_url)
     try:
         database = client[referrals_settings.database]
-        taken = await database[PROJECTION].find_one({"_id": first})
-        target = await database[PROJECTION].find_one({"_id": second})
+        taken = await database[REFERRALS].find_one({"_id": first})
+        target = await database[REFERRALS].find_one({"_id": second})
         assert taken is not None
         assert target is not None
         vault = SubjectVault.over(database, subject_key(referrals_settings))
