@@ -139,7 +139,7 @@ def _coordinator_tokens(url: str, mongo_url: str, env: dict[str, str]) -> Direct
     return DirectoryTokens(url, (new.client.client_id, new.client_secret))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def fault_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultStack]:
     """Kafka and the store on their own ports and data folder, and the four services on them."""
     root = tmp_path_factory.mktemp("fault-stack")
