@@ -17,6 +17,10 @@ from pymongo.asynchronous.collection import AsyncCollection
 from tsunagu.background import BackgroundLoop
 
 OUTBOX_FIELD = "outbox"
+PENDING = {f"{OUTBOX_FIELD}.0.event_id": {"$exists": True}}
+"""Aggregates with events waiting: answered from the sparse index `PENDING_INDEX`, which holds
+only those, so the relay's scan costs what is pending, not what is stored."""
+PENDING_INDEX = "outbox_pending"
 
 
 class OutboxRelay:
@@ -44,8 +48,15 @@ class OutboxRelay:
         self._loop.notify()
 
     async def start(self) -> None:
-        """Start relaying in the background."""
+        """Index the pending aggregates, then start relaying in the background."""
+        await self.ensure_index()
         await self._loop.start()
+
+    async def ensure_index(self) -> None:
+        """Create the sparse index the relay's scan reads (nothing happens if it exists)."""
+        await self._collection.create_index(
+            [(f"{OUTBOX_FIELD}.0.event_id", 1)], name=PENDING_INDEX, sparse=True
+        )
 
     async def stop(self) -> None:
         """Stop relaying; pending events stay stored and go out at the next start."""
@@ -68,7 +79,7 @@ class OutboxRelay:
         chunk: list[dict[str, Any]] = []
         # By `_id`, so that an aggregate kept as one document per change (ids sorting by
         # version) still has its events published in order.
-        cursor = self._collection.find({f"{OUTBOX_FIELD}.0": {"$exists": True}}).sort("_id", 1)
+        cursor = self._collection.find(PENDING).sort("_id", 1)
         async for document in cursor:
             chunk.append(document)
             if len(chunk) >= self._chunk_size:

@@ -13,11 +13,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from faststream.kafka import KafkaBroker
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from tests.infra import Endpoints
+from tsunagu.outbox import OUTBOX_FIELD, PENDING, PENDING_INDEX, OutboxRelay
 from tsunagu.store import is_duplicate, make_client
 
 Doc = dict[str, Any]
@@ -239,3 +241,23 @@ async def test_a_filter_on_an_indexed_field_is_answered_from_the_index(
     scanned = await col.find({"unindexed": "x"}).explain()
     assert "IXSCAN" in str(indexed["queryPlanner"]["winningPlan"])
     assert "COLLSCAN" in str(scanned["queryPlanner"]["winningPlan"])
+
+
+async def test_the_relays_scan_reads_only_the_pending_aggregates_from_their_index(
+    db: AsyncDatabase[Doc],
+) -> None:
+    col = db["relayed"]
+    relay = OutboxRelay(collection=col, broker=KafkaBroker("127.0.0.1:1"))
+    await relay.ensure_index()
+    await col.insert_many(
+        [
+            {"_id": f"a{i:03}", OUTBOX_FIELD: [{"event_id": f"e{i}"}] if i % 10 == 0 else []}
+            for i in range(100)
+        ]
+    )
+    plan = (await col.find(PENDING).sort("_id", 1).explain())["queryPlanner"]["winningPlan"]
+    assert "IXSCAN" in str(plan)
+    assert PENDING_INDEX in str(plan)
+    await col.update_one({"_id": "a000"}, {"$pop": {OUTBOX_FIELD: -1}})
+    pending = [d["_id"] async for d in col.find(PENDING).sort("_id", 1)]
+    assert pending == [f"a{i:03}" for i in range(10, 100, 10)]
