@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
@@ -9,12 +11,27 @@ from pymongo.asynchronous.collection import AsyncCollection
 from services.notifications.domain import AgencyContact
 from tsunagu.read_models import VersionedReadModel
 
+CACHE_SECONDS = 2.0
+CACHE_LIMIT = 10_000
+
 
 class MongoAgencyContacts:
-    """One document per agency, replaced only by a newer directory version."""
+    """One document per agency, replaced only by a newer directory version.
 
-    def __init__(self, collection: AsyncCollection[dict[str, Any]]) -> None:
+    Reads are kept in memory for `CACHE_SECONDS`, so a burst of events about the same agencies
+    costs one store read. A change this process applies is seen at once; one applied by another
+    replica (which consumes other partitions of the directory topic) within `CACHE_SECONDS`.
+    """
+
+    def __init__(
+        self,
+        collection: AsyncCollection[dict[str, Any]],
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._contacts = VersionedReadModel(collection)
+        self._clock = clock
+        self._cached: dict[str, tuple[float, AgencyContact]] = {}
 
     async def save_if_newer(self, contact: AgencyContact) -> bool:
         """Store the contact unless a same or newer version is there; tell if it was stored."""
@@ -24,12 +41,27 @@ class MongoAgencyContacts:
             "kafka": contact.kafka,
             "active": contact.active,
         }
-        return await self._contacts.apply(contact.agency_id, contact.version, fields)
+        stored = await self._contacts.apply(contact.agency_id, contact.version, fields)
+        self._cached.pop(contact.agency_id, None)  # the next read asks the store
+        return stored
 
     async def find(self, agency_ids: list[str]) -> list[AgencyContact]:
-        """The known contacts among `agency_ids`."""
-        found = await self._contacts.many({"_id": {"$in": agency_ids}})
-        return [_contact(document) for document in found]
+        """The known contacts among `agency_ids`, in that order."""
+        now = self._clock()
+        known = {
+            agency_id: entry[1]
+            for agency_id in agency_ids
+            if (entry := self._cached.get(agency_id)) is not None and entry[0] > now
+        }
+        missing = [agency_id for agency_id in agency_ids if agency_id not in known]
+        if missing:
+            if len(self._cached) >= CACHE_LIMIT:
+                self._cached.clear()
+            for document in await self._contacts.many({"_id": {"$in": missing}}):
+                contact = _contact(document)
+                known[contact.agency_id] = contact
+                self._cached[contact.agency_id] = (now + CACHE_SECONDS, contact)
+        return [known[agency_id] for agency_id in agency_ids if agency_id in known]
 
 
 def _contact(document: dict[str, Any]) -> AgencyContact:
