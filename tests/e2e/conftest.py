@@ -29,6 +29,9 @@ from tsunagu_schemas.topics import EVENT_TOPICS
 
 # Each service's shutdown steps are bounded (10 s each): SIGTERM must end it within this.
 STOP_TIMEOUT = 45.0
+SUBJECT = {"display_name": "山田 花子", "contact": "090-1234-5678", "birth_year": 1987}
+PERSONAL = ("山田", "花子", "090-1234-5678", "Lives alone")
+"""What of the person the journey sends, none of which may leave the referrals' store."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,16 @@ def system(endpoints: Endpoints, tmp_path_factory: pytest.TempPathFactory) -> It
         assert set(outcomes.values()) <= {StopOutcome.TERMINATED}, (
             f"not stopped by SIGTERM: {outcomes}"
         )
+        # Every line the services wrote is in their logs now that they have exited.
+        if len(handles) == len(SERVICES):
+            _assert_no_personal_data_in(logs)
+
+
+def _assert_no_personal_data_in(logs: Path) -> None:
+    logged = {path.name: path.read_text(errors="replace") for path in logs.glob("*.log")}
+    assert set(logged) == {f"{spec.name}.log" for spec in SERVICES}
+    leaked = sorted(name for name, text in logged.items() if any(p in text for p in PERSONAL))
+    assert leaked == [], f"the person's data is in the logs: {leaked}"
 
 
 @pytest.fixture

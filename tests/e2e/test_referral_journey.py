@@ -12,14 +12,11 @@ from aiokafka import TopicPartition
 from cloudevents.core.bindings import kafka as ce_kafka
 
 from tests.access import PrincipalAuth, acting, as_role
-from tests.e2e.conftest import System
+from tests.e2e.conftest import PERSONAL, SUBJECT, System
 from tests.e2e.webhook_receiver import WebhookReceiver
 from tests.integration.harness import collect, eventually
 from tests.integration.kafka_positions import end_offsets, read_until_now, read_whole_topic
 from tsunagu_schemas import topics
-
-SUBJECT = {"display_name": "山田 花子", "contact": "090-1234-5678", "birth_year": 1987}
-PERSONAL = ("山田", "花子", "090-1234-5678", "Lives alone")
 
 
 def _agency(name: str, category: str, webhook: str, *, kafka: bool) -> dict[str, Any]:
