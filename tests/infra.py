@@ -16,14 +16,18 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator, Mapping
-from contextlib import ExitStack, contextmanager
+import uuid
+from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import ExitStack, asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
 from rich.console import Console
 
 from tsunagu.messaging.login import KafkaLogin
+from tsunagu.store import make_client
 from tsunagu_ops.localstack import (
     KAFKA,
     LocalStackError,
@@ -207,3 +211,15 @@ def _mode(sources: dict[str, str]) -> str:
     if len(set(sources.values())) == 1:
         return sources["kafka"]
     return ",".join(f"{part}={source}" for part, source in sources.items())
+
+
+@asynccontextmanager
+async def scratch_database(mongo_url: str, prefix: str) -> AsyncIterator[AsyncDatabase[Any]]:
+    """A fresh database of the test store (named `prefix` and a random tail), dropped after."""
+    client: AsyncMongoClient[Any] = make_client(mongo_url)
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    try:
+        yield client[name]
+    finally:
+        await client.drop_database(name)
+        await client.close()

@@ -14,8 +14,7 @@ from services.audit.adapters.mongo import MongoAuditLog, stored_documents
 from services.audit.domain import Entry, ObservedEvent, RecordQuery
 from services.audit.use_cases import RecordEvent
 from tests.faults.settlement import assert_recorded_exactly_once
-from tests.infra import Endpoints
-from tsunagu.store import make_client
+from tests.infra import Endpoints, scratch_database
 
 
 class AuditLogWithoutDedupe(MongoAuditLog):
@@ -34,13 +33,8 @@ class AuditLogWithoutDedupe(MongoAuditLog):
 @pytest.fixture
 async def records(endpoints: Endpoints) -> AsyncIterator[AsyncCollection[dict[str, Any]]]:
     """A fresh audit collection on the test store, dropped afterwards."""
-    client = make_client(endpoints.mongo_url)
-    database = f"faults_checks_{uuid.uuid4().hex[:8]}"
-    try:
-        yield client[database]["records"]
-    finally:
-        await client.drop_database(database)
-        await client.close()
+    async with scratch_database(endpoints.mongo_url, "faults_checks") as database:
+        yield database["records"]
 
 
 def _event(referral_id: str) -> ObservedEvent:

@@ -11,11 +11,10 @@ import pytest
 from faststream.kafka import KafkaBroker
 from pymongo.asynchronous.collection import AsyncCollection
 
-from tests.infra import Endpoints, kafka_login_for
+from tests.infra import Endpoints, kafka_login_for, scratch_database
 from tests.integration.harness import collect
 from tests.integration.kafka_positions import partitions_of
 from tsunagu.outbox import OUTBOX_FIELD, OutboxRelay
-from tsunagu.store import make_client
 
 
 def _entry(topic: str, aggregate: str, n: int) -> dict[str, Any]:
@@ -30,13 +29,8 @@ def _entry(topic: str, aggregate: str, n: int) -> dict[str, Any]:
 
 @pytest.fixture
 async def collection(endpoints: Endpoints) -> AsyncIterator[AsyncCollection[dict[str, Any]]]:
-    client = make_client(endpoints.mongo_url)
-    name = f"relay_{uuid.uuid4().hex[:10]}"
-    try:
-        yield client[name]["aggregates"]
-    finally:
-        await client.drop_database(name)
-        await client.close()
+    async with scratch_database(endpoints.mongo_url, "relay") as database:
+        yield database["aggregates"]
 
 
 async def test_the_relay_publishes_each_aggregates_events_in_order_and_removes_only_those(

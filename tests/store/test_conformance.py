@@ -7,20 +7,19 @@ names one, so that a change of store cannot silently break a guarantee the code 
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from faststream.kafka import KafkaBroker
-from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
-from tests.infra import Endpoints
+from tests.infra import Endpoints, scratch_database
 from tsunagu.outbox import OUTBOX_FIELD, PENDING, PENDING_INDEX, OutboxRelay
-from tsunagu.store import is_duplicate, make_client
+from tsunagu.store import is_duplicate
 
 Doc = dict[str, Any]
 
@@ -28,13 +27,8 @@ Doc = dict[str, Any]
 @pytest.fixture
 async def db(endpoints: Endpoints) -> AsyncIterator[AsyncDatabase[Doc]]:
     """A fresh database of the suite's store, dropped afterwards."""
-    client: AsyncMongoClient[Doc] = make_client(endpoints.mongo_url)
-    name = f"conformance_{uuid.uuid4().hex[:10]}"
-    try:
-        yield client[name]
-    finally:
-        await client.drop_database(name)
-        await client.close()
+    async with scratch_database(endpoints.mongo_url, "conformance") as database:
+        yield database
 
 
 async def test_a_version_filtered_update_is_atomic_among_racing_writers(
