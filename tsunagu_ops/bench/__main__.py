@@ -18,6 +18,7 @@ from .catchup import CatchUp, delete_topics, run_catch_up
 from .machine import peak_rss_mb, this_machine
 from .report import percentile, print_report
 from .results import RESULTS, save_results
+from .sealing import sealing_microseconds
 from .settings import BenchSettings
 from .steady import SteadyState, run_steady_state
 from .store_use import idle_cpu_percent
@@ -105,6 +106,7 @@ async def main() -> None:
     )
     credential = ClientCredential.load(layout.coordinator_credential)
     verifying = await verification_microseconds(urls["directory"], credential)
+    sealing = await sealing_microseconds(settings.mongo_url)
     raw: dict[str, float] = {}
     catch_up = None
     if settings.backlog:
@@ -122,6 +124,7 @@ async def main() -> None:
         raw=raw,
         backlog=settings.backlog,
         verification_us=verifying,
+        sealing=sealing,
         idle_store_cpu=(idle_before, idle_after),
     )
     figures = {
@@ -130,6 +133,10 @@ async def main() -> None:
         "token_verification_us": {
             "p50": percentile(verifying, 0.5),
             "p99": percentile(verifying, 0.99),
+        },
+        "sealing_us": {
+            name: {"p50": percentile(values, 0.5), "p99": percentile(values, 0.99)}
+            for name, values in vars(sealing).items()
         },
         "catch_up": catch_up,
         "raw_baselines_per_second": raw,

@@ -7,6 +7,7 @@ from rich.table import Table
 
 from .catchup import CatchUp
 from .machine import Machine
+from .sealing import SealingCost
 from .steady import SteadyState
 
 
@@ -29,6 +30,7 @@ def print_report(
     backlog: int,
     verification_us: list[float],
     idle_store_cpu: tuple[float | None, float | None],
+    sealing: SealingCost | None = None,
 ) -> None:
     """Print one table of figures and the goals."""
     table = Table(title=f"Tsunagu benchmark — {machine.describe()}")
@@ -89,6 +91,21 @@ def print_report(
     if verification_us:
         figures = " / ".join(f"{percentile(verification_us, q):,.0f}" for q in (0.5, 0.99))
         table.add_row("token verification per request p50/p99 (µs)", figures, "", "", "")
+    if sealing is not None:
+        baseline = percentile(sealing.plain_json, 0.5)
+        for label, values in (
+            ("sealing the person's data, new referral", sealing.seal_new_referral),
+            ("sealing the person's data, a change", sealing.seal),
+            ("opening the person's data, a read", sealing.open),
+        ):
+            p50, p99 = percentile(values, 0.5), percentile(values, 0.99)
+            table.add_row(
+                f"{label} p50/p99 (µs)",
+                f"{p50:,.0f} / {p99:,.0f}",
+                f"{baseline:,.0f} plain JSON round trip",
+                _ratio(p50, baseline),
+                "",
+            )
     before, after = idle_store_cpu
     if before is not None and after is not None:
         table.add_row(
