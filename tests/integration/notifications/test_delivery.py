@@ -230,3 +230,37 @@ async def test_each_party_is_told_once_by_inbox_topic_webhook_and_mail(
 async def len_is(items: Any, expected: int) -> bool:
     """Await a list and tell whether it has `expected` items."""
     return len(await items) == expected
+
+
+async def test_two_replicas_on_one_database_make_each_delivery_once(
+    notifications_settings: NotificationsSettings,
+    webhook_receiver: WebhookReceiver,
+    shared_topics: SharedTopics,
+) -> None:
+    """Both replicas' delivery workers race for every due delivery: a claim is won once."""
+    bootstrap = notifications_settings.kafka_bootstrap_servers
+    sender, receiver = new_id("agency"), new_id("agency")
+    await register_agency(bootstrap, sender, webhook_url=webhook_receiver.url("/both"))
+    await register_agency(bootstrap, receiver, email="intake@example.org")
+    async with notifications(notifications_settings), notifications(notifications_settings):
+        await eventually(lambda: agencies_known(notifications_settings, sender, receiver))
+        published = [
+            await publish_referral(bootstrap, sender=sender, receiver=receiver) for _ in range(6)
+        ]
+        event_ids = {p["event_id"] for p in published}
+        expected = sorted(
+            ("tsunagu.notification.delivered", e, agency, channel)
+            for e in event_ids
+            for agency, channel in ((sender, "webhook"), (receiver, "email"))
+        )
+        notices = await shared_topics.read(
+            NOTIFICATION_EVENTS, until=lambda r: set(outcomes(r, event_ids)) >= set(expected)
+        )
+        # Both replicas' relays may publish one notice before either removes it: the copies
+        # share their id, which is how consumers drop them. Distinct notices: one per delivery.
+        distinct = list({headers_of(r)["ce_id"]: r for r in notices}.values())
+        assert sorted(outcomes(distinct, event_ids)) == expected
+        calls = webhook_receiver.calls_to("/both")
+        assert sorted(json.loads(c.body)["id"] for c in calls) == sorted(event_ids)
+        mails = sorted(notifications_settings.mail_spool_dir.glob(f"*{receiver}*.eml"))
+        assert len(mails) == len(event_ids)
