@@ -12,7 +12,7 @@ class BenchSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TSUNAGU_BENCH_", extra="ignore")
 
     referrals: int = Field(default=60, ge=1, description="Journeys of five events each.")
-    # The defaults finish in a few minutes on FerretDB; `--rate 200` is the goal's load.
+    # The defaults finish in about ten minutes on the local store; `--rate 200` is the goal's load.
     rate: float = Field(default=25.0, gt=0, description="Target referral events per second.")
     concurrency: int = Field(default=64, ge=1, description="Journeys in flight at most.")
     backlog: int = Field(default=100_000, ge=0, description="Events for the catch-up (0: skip).")

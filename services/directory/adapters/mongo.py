@@ -17,8 +17,8 @@ from tsunagu.outbox import OUTBOX_FIELD
 from ..domain import Agency, AgencyChange, AgencyExists, AgencySearch
 
 SERVICE = "directory"
-# Matching in the store only narrows the candidates (FerretDB lacks a reliable $elemMatch);
-# AgencySearch.matches decides, so the store reads a few pages at most per answer.
+# Matching in the store only narrows the candidates; AgencySearch.matches decides, so the
+# store reads a few pages at most per answer.
 BATCH = 100
 
 
@@ -29,9 +29,8 @@ class MongoAgencyRepository:
         self, collection: AsyncCollection[dict[str, Any]], *, write_lock: asyncio.Lock
     ) -> None:
         self._collection = collection
-        # Shared with the outbox relay: FerretDB v1 does not make concurrent updates of one
-        # document atomic, so this process serialises its own; the version filter guards
-        # against other processes on a store that does.
+        # Shared with the outbox relay, so this process's writes and the relay's removals never
+        # interleave; the version filter guards against other replicas.
         self._write_lock = write_lock
 
     async def ensure_indexes(self) -> None:

@@ -14,8 +14,8 @@ from tsunagu.auth import Role
 
 from ..domain import Client
 
-# FerretDB has no TTL indexes: expired assertion ids are deleted by the adapter, at most this
-# often, so a burst of token requests does not add a delete to each.
+# Expired assertion ids are deleted by the adapter (no TTL index asked of the store), at most
+# this often, so a burst of token requests does not add a delete to each.
 PURGE_SECONDS = 60.0
 
 
