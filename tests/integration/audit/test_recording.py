@@ -7,6 +7,8 @@ from typing import Any
 
 from aiokafka.structs import ConsumerRecord
 
+from services.audit.main import create_app
+from tests.access import PrincipalAuth, TestIssuer
 from tests.integration.audit.sample_events import (
     AuditService,
     agency_data,
@@ -16,7 +18,14 @@ from tests.integration.audit.sample_events import (
     records_of,
     referral_data,
 )
-from tests.integration.harness import collect, headers_of, publish_event, publish_raw
+from tests.integration.harness import (
+    collect,
+    eventually,
+    headers_of,
+    publish_event,
+    publish_raw,
+    running,
+)
 from tsunagu.events import new_event_id
 from tsunagu.messaging.dead_letter import CONSUMER_GROUP, REASON
 from tsunagu_schemas.topics import REFERRAL_EVENTS, dead_letter_topic
@@ -148,3 +157,37 @@ async def test_poison_events_are_parked_with_a_reason_and_the_next_event_is_reco
 def _by(record: ConsumerRecord[Any, Any], group: str) -> bool:
     """Whether a dead-lettered record was parked by the consumer group `group`."""
     return headers_of(record).get(CONSUMER_GROUP) == group
+
+
+async def test_two_replicas_on_one_log_record_every_event_once_and_the_log_verifies(
+    audit: AuditService, test_issuer: TestIssuer
+) -> None:
+    """The second replica joins the group: both append to the one sequence, racing for seqs."""
+    bootstrap = audit.settings.kafka_bootstrap_servers
+    auth = PrincipalAuth(test_issuer, default="auditor")
+    async with running(create_app(audit.settings), auth) as replica:
+        referral_ids = [fresh_id("referral") for _ in range(12)]
+        published = [
+            await publish_event(
+                bootstrap,
+                event_type="tsunagu.referral.accepted",
+                subject=referral_id,
+                data=referral_data(referral_id=referral_id),
+            )
+            for referral_id in referral_ids
+            for _ in range(2)
+        ]
+        wanted = {p["event_id"] for p in published}
+
+        async def all_recorded() -> list[dict[str, Any]] | None:
+            found = await records_of(audit.http)
+            return found if wanted <= {r["event_id"] for r in found} else None
+
+        everything = await eventually(all_recorded, timeout=60, interval=0.3)
+        ours = [r["event_id"] for r in everything if r["event_id"] in wanted]
+        assert sorted(ours) == sorted(wanted)  # each once
+        seqs = [r["seq"] for r in everything]
+        assert seqs == list(range(1, len(everything) + 1))
+        for http in (audit.http, replica):
+            verdict = (await http.get("/v1/audit/verify")).json()
+            assert verdict["ok"] is True, verdict
