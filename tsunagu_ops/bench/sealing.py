@@ -18,7 +18,7 @@ from typing import Any
 
 from pymongo import AsyncMongoClient
 
-from services.referrals.adapters.subject_vault import SubjectVault
+from services.referrals import SubjectVault
 
 LEG = {
     "agency_id": "agc_000000000001",
