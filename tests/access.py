@@ -84,21 +84,29 @@ class _Cached:
 BUSY_PATIENCE_SECONDS = 90.0
 
 
-async def post_patiently(http: httpx.AsyncClient, url: str, **kwargs: Any) -> httpx.Response:
-    """POST as a well-behaved client does: a 503 (its store away for a moment, say a restart)
-    is tried again after its Retry-After, for a bounded time; any other answer is returned."""
-    deadline = time.monotonic() + BUSY_PATIENCE_SECONDS
+async def request_patiently(
+    http: httpx.AsyncClient, *, patience: float = BUSY_PATIENCE_SECONDS, **request: Any
+) -> httpx.Response:
+    """Send `request` as a well-behaved client does: a 503 with Retry-After (the service's
+    store away for a moment, say a restart) is sent again after it, for up to `patience`
+    seconds; any other answer is returned."""
+    deadline = time.monotonic() + patience
     while True:
-        response = await http.post(url, **kwargs)
-        if response.status_code != 503 or time.monotonic() > deadline:
+        response = await http.request(**request)
+        busy = response.status_code == 503 and "retry-after" in response.headers
+        if not busy or time.monotonic() > deadline:
             return response
-        await asyncio.sleep(float(response.headers.get("Retry-After", "1")))
+        await asyncio.sleep(float(response.headers["retry-after"]))
 
 
 async def _client_token(http: httpx.AsyncClient, issuer: str, client: tuple[str, str]) -> _Cached:
     """A token of `client` (id, secret) from `issuer`'s token endpoint (client credentials)."""
-    response = await post_patiently(
-        http, f"{issuer}/oauth/token", data={"grant_type": "client_credentials"}, auth=client
+    response = await request_patiently(
+        http,
+        method="POST",
+        url=f"{issuer}/oauth/token",
+        data={"grant_type": "client_credentials"},
+        auth=client,
     )
     assert response.status_code == 200, response.text
     body = response.json()
@@ -188,9 +196,10 @@ class DirectoryTokens:
             if principal not in self._secrets:
                 role, agency_id = principal
                 bearer = await self._current(http, ("coordinator", None))
-                created = await post_patiently(
+                created = await request_patiently(
                     http,
-                    f"{self.url}/v1/clients",
+                    method="POST",
+                    url=f"{self.url}/v1/clients",
                     json={"role": role, "agency_id": agency_id},
                     headers={"Authorization": f"Bearer {bearer}"},
                 )

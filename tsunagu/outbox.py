@@ -77,8 +77,8 @@ class OutboxRelay:
         """
         published = 0
         chunk: list[dict[str, Any]] = []
-        # By `_id`, so that an aggregate kept as one document per change (ids sorting by
-        # version) still has its events published in order.
+        # An aggregate's events are in order within its document; `_id` order keeps the chunks
+        # of one scan stable.
         cursor = self._collection.find(PENDING).sort("_id", 1)
         async for document in cursor:
             chunk.append(document)
@@ -120,22 +120,24 @@ class OutboxRelay:
         return future
 
     async def _remove(self, published: list[tuple[dict[str, Any], int]]) -> int:
-        """Remove what went out, in one round trip for the whole chunk: of each aggregate, its
-        first `count` entries, each only while still pending (a crash never removes more)."""
+        """Remove what went out, in one round trip for the whole chunk: of each aggregate, the
+        entries with the ids of its first `count` (an entry added meanwhile stays)."""
         if not published:
             return 0
-        removals = []
-        for document, count in published:
-            sent = [entry["event_id"] for entry in document[OUTBOX_FIELD][:count]]
-            if count == 1:
-                guard = {"_id": document["_id"], f"{OUTBOX_FIELD}.0.event_id": sent[0]}
-                removals.append(UpdateOne(guard, {"$pop": {OUTBOX_FIELD: -1}}))
-            else:
-                went_out = {OUTBOX_FIELD: {"event_id": {"$in": sent}}}
-                removals.append(UpdateOne({"_id": document["_id"]}, {"$pull": went_out}))
+        removals = [
+            UpdateOne(
+                {"_id": document["_id"]},
+                {"$pull": {OUTBOX_FIELD: {"event_id": {"$in": _ids(document, count)}}}},
+            )
+            for document, count in published
+        ]
         async with self._write_lock or contextlib.nullcontext():
             await self._collection.bulk_write(removals, ordered=False)
         return sum(count for _, count in published)
+
+
+def _ids(document: dict[str, Any], count: int) -> list[str]:
+    return [entry["event_id"] for entry in document[OUTBOX_FIELD][:count]]
 
 
 async def _acknowledged(acks: list[asyncio.Future[Any]]) -> tuple[int, Exception | None]:

@@ -10,7 +10,6 @@ its status, content type, headers and body as the service's own OpenAPI document
 
 from __future__ import annotations
 
-import asyncio
 import os
 from typing import Any
 
@@ -23,11 +22,12 @@ from schemathesis import GenerationMode, checks
 from schemathesis.core.failures import FailureGroup
 from schemathesis.generation.case import Case
 
+from tests.access import request_patiently
 from tests.integration.access_table import EXPECTED, OK, PRINCIPALS
 from tests.integration.services_network import Network, module_network, new_referral
 from tests.tally import TALLY
 
-BUSY_RETRIES = 5
+BUSY_PATIENCE_SECONDS = 5.0
 EXAMPLES = int(os.environ.get("TSUNAGU_FUZZ_EXAMPLES", "8"))
 CHECKS = [
     checks.not_a_server_error,
@@ -78,13 +78,8 @@ async def _send(client: httpx.AsyncClient, case: Case, token: str | None) -> htt
     request.pop("cookies", None)
     if isinstance(request.get("data"), bytes):
         request["content"] = request.pop("data")
-    response = await client.request(**request)
-    for _ in range(BUSY_RETRIES):  # a busy store answers 503 with Retry-After, as documented
-        if response.status_code != 503 or "retry-after" not in response.headers:
-            break
-        await asyncio.sleep(float(response.headers["retry-after"]))
-        response = await client.request(**request)
-    return response
+    # A busy store answers 503 with Retry-After, as documented: a client waits and retries.
+    return await request_patiently(client, patience=BUSY_PATIENCE_SECONDS, **request)
 
 
 @pytest.mark.parametrize("service", list(EXPECTED))

@@ -126,7 +126,7 @@ async def test_an_unordered_bulk_insert_stores_the_new_and_reports_each_duplicat
 
 
 async def test_pop_guarded_by_the_head_removes_it_once(db: AsyncDatabase[Doc]) -> None:
-    """The outbox relay removes a published event only while it is still the head."""
+    """An array's head removed only while it is still that head (a guarded `$pop`)."""
     col = db["outbox"]
     await col.insert_one({"_id": "agg", "outbox": [{"id": "ev1"}, {"id": "ev2"}]})
     head = {"_id": "agg", "outbox.0.id": "ev1"}

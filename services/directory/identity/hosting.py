@@ -54,13 +54,15 @@ class BuiltInIssuer:
     keys: SigningKeys
     credentials: Credentials
     clients: MongoClientRepository
+    used_assertions: MongoUsedAssertions
     routers: list[APIRouter]
     own_app: _OwnApp
 
     async def prepare(self) -> None:
-        """Load (or create) the signing keys and the clients' index."""
+        """Load (or create) the signing keys; index the clients and the used assertions."""
         self.keys.load()
         await self.clients.ensure_indexes()
+        await self.used_assertions.ensure_indexes()
 
     def verifier(self, *, leeway_seconds: int) -> tuple[TokenVerifier, httpx.AsyncClient]:
         """A verifier reading this issuer's metadata and keys from the directory's own app, in
@@ -101,9 +103,10 @@ def built_in_issuer(
     )
     clients = client_store(database)
     credentials = Credentials(clients=clients)
+    used_assertions = MongoUsedAssertions(database[ASSERTIONS])
     tokens = TokenIssuer(
         clients=clients,
-        used_assertions=MongoUsedAssertions(database[ASSERTIONS]),
+        used_assertions=used_assertions,
         keys=keys,
         policy=config.policy,
         token_endpoint=config.token_endpoint,
@@ -116,4 +119,4 @@ def built_in_issuer(
             agency_exists=agency_exists,
         ),
     ]
-    return BuiltInIssuer(config, keys, credentials, clients, routers, _OwnApp())
+    return BuiltInIssuer(config, keys, credentials, clients, used_assertions, routers, _OwnApp())

@@ -17,7 +17,6 @@ from datetime import datetime
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING
-from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -54,11 +53,6 @@ class MongoReferrals:
     def vault(self) -> SubjectVault:
         """Where the person's data of these referrals is sealed."""
         return self._vault
-
-    @property
-    def collection(self) -> AsyncCollection[dict[str, Any]]:
-        """The referrals, whose pending events the relay drains."""
-        return self._referrals
 
     async def prepare(self) -> None:
         """Create the indexes, then take over referrals kept in the former shape."""
@@ -148,22 +142,22 @@ class MongoReferrals:
         """Bring referrals kept one document per change into this shape, then drop the former
         collection; return how many pending events were moved. Safe to repeat: a crash half-way
         moves an event twice at most, and consumers drop the copy by its id."""
-        moved = 0
         latest: dict[str, dict[str, Any]] = {}
+        pending: dict[str, list[dict[str, Any]]] = {}
         async for change in self._legacy.find({}).sort("_id", ASCENDING):
-            latest[str(change["referral_id"])] = change
-            pending = change.get(OUTBOX_FIELD) or []
-            if pending:
-                await self._bring_up_to(change)
-                await self._referrals.update_one(
-                    {"_id": change["referral_id"]}, {"$push": {OUTBOX_FIELD: {"$each": pending}}}
-                )
-                await self._legacy.update_one({"_id": change["_id"]}, {"$set": {OUTBOX_FIELD: []}})
-                moved += len(pending)
-        for change in latest.values():
+            referral_id = str(change["referral_id"])
+            latest[referral_id] = change
+            pending.setdefault(referral_id, []).extend(change.get(OUTBOX_FIELD) or [])
+        if not latest:
+            return 0
+        for referral_id, change in latest.items():
             await self._bring_up_to(change)
-        # Every state and pending event now lives in the referrals' own documents.
+            if pending[referral_id]:  # in version order, after any the document already holds
+                await self._referrals.update_one(
+                    {"_id": referral_id}, {"$push": {OUTBOX_FIELD: {"$each": pending[referral_id]}}}
+                )
         await self._legacy.drop()
+        moved = sum(len(events) for events in pending.values())
         if moved:
             self._on_write()
         return moved

@@ -65,7 +65,10 @@ class MongoUsedAssertions:
     def __init__(self, collection: AsyncCollection[dict[str, Any]]) -> None:
         self._collection = collection
         self._purged_at = float("-inf")
-        self._indexed = False
+
+    async def ensure_indexes(self) -> None:
+        """Index the expiry, so a purge reads only what expired."""
+        await self._collection.create_index([("expires_at", ASCENDING)])
 
     async def first_use(self, client_id: str, jti: str, *, expires_at: datetime) -> bool:
         """Record the assertion; False if it was recorded before."""
@@ -82,9 +85,6 @@ class MongoUsedAssertions:
         if time.monotonic() - self._purged_at < PURGE_SECONDS:
             return
         self._purged_at = time.monotonic()
-        if not self._indexed:  # the purge reads only what expired, from this index
-            await self._collection.create_index([("expires_at", ASCENDING)])
-            self._indexed = True
         await self._collection.delete_many({"expires_at": {"$lt": datetime.now(UTC)}})
 
 
