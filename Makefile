@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 
-.PHONY: help uv sync run down status lint test flakes bench
+.PHONY: help uv sync tools run down status lint test flakes bench
 
 help:
 	@echo "make run     start Kafka, the document store and the services, then run the demo"
@@ -10,6 +10,7 @@ help:
 	@echo "make status  show what runs and whether it is ready"
 	@echo "make lint    ruff and mypy"
 	@echo "make test    lint, then the test suite"
+	@echo "make tools   install kustomize and docker-compose, which the manifest tests run"
 	@echo "make flakes  run the suite (or TESTS=...) RUNS times in a row; list what ever failed"
 	@echo "make bench   bring the local stack up if needed, then load it and print the figures"
 
@@ -20,6 +21,10 @@ uv:
 
 sync: uv
 	$(UV) sync --frozen
+
+# kustomize and docker-compose, which the manifest tests run (deploy/tools/install.sh).
+tools:
+	deploy/tools/install.sh
 
 run: sync
 	$(UV) run --frozen tsunagu up --demo
@@ -35,7 +40,7 @@ lint: sync
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen mypy
 
-test: lint
+test: lint tools
 	$(UV) run --frozen pytest
 
 # Hunting flaky tests: `make flakes RUNS=30 TESTS=tests/e2e` (defaults: 5 runs, whole suite).

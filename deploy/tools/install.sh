@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the tools the manifest tests run: kustomize (Go module, into .tools/bin) and
+# docker-compose (Debian package). Quick when they are already there at the right version.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+KUSTOMIZE_MODULE=sigs.k8s.io/kustomize/kustomize/v5
+KUSTOMIZE_VERSION=v5.8.0
+BIN="$PWD/.tools/bin"
+
+installed_kustomize() {
+    [[ -x "$BIN/kustomize" ]] && "$BIN/kustomize" version 2>/dev/null || true
+}
+
+if [[ "$(installed_kustomize)" != "$KUSTOMIZE_VERSION" ]]; then
+    command -v go >/dev/null 2>&1 || { echo "install.sh: Go is needed to build kustomize" >&2; exit 1; }
+    echo "installing kustomize $KUSTOMIZE_VERSION into $BIN"
+    mkdir -p "$BIN"
+    GOBIN="$BIN" GOFLAGS=-buildvcs=false go install "$KUSTOMIZE_MODULE@$KUSTOMIZE_VERSION"
+fi
+
+if ! command -v docker-compose >/dev/null 2>&1; then
+    echo "installing Debian's docker-compose"
+    SUDO=""
+    [[ "$(id -u)" == 0 ]] || SUDO="sudo"
+    export DEBIAN_FRONTEND=noninteractive
+    $SUDO apt-get install -y --no-install-recommends docker-compose \
+        || { $SUDO apt-get update && $SUDO apt-get install -y --no-install-recommends docker-compose; }
+fi
