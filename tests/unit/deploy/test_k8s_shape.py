@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 from functools import cache
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from pydantic_settings import BaseSettings
@@ -202,6 +203,34 @@ def test_only_the_services_and_the_tooling_reach_the_kafka_listener() -> None:
     peers = [peer["podSelector"]["matchLabels"] for peer in listener["networkPolicyPeers"]]
     tooling = {**SERVICE_PODS, "app.kubernetes.io/component": "tooling"}
     assert peers == [SERVICE_PODS, tooling]
+
+
+def test_notifications_scales_no_further_than_the_partitions_it_consumes() -> None:
+    topic = _named("KafkaTopic", "tsunagu.referral.events")["spec"]
+    autoscaler = _named("HorizontalPodAutoscaler", "notifications")["spec"]
+    assert autoscaler["maxReplicas"] <= topic["partitions"]
+
+
+def test_the_ingress_sends_each_host_to_an_existing_service_port() -> None:
+    (ingress,) = of_kind(list(production()), "Ingress")
+    hosts = set(ingress["spec"]["tls"][0]["hosts"])
+    for rule in ingress["spec"]["rules"]:
+        assert rule["host"] in hosts
+        (path,) = rule["http"]["paths"]
+        backend = path["backend"]["service"]
+        ports = [p["name"] for p in _named("Service", backend["name"])["spec"]["ports"]]
+        assert backend["port"]["name"] in ports
+
+
+def test_the_issuer_every_service_trusts_is_the_directory_behind_the_ingress() -> None:
+    issuer = _named("ConfigMap", "tsunagu-common")["data"]["TSUNAGU_AUTH_ISSUER"]
+    assert urlsplit(issuer).scheme == "https"
+    (ingress,) = of_kind(list(production()), "Ingress")
+    (rule,) = [r for r in ingress["spec"]["rules"] if r["host"] == urlsplit(issuer).hostname]
+    assert rule["http"]["paths"][0]["backend"]["service"]["name"] == "directory"
+    (monitor,) = of_kind(list(production()), "ServiceMonitor")
+    (endpoint,) = monitor["spec"]["endpoints"]
+    assert endpoint["oauth2"]["tokenUrl"] == f"{issuer}/oauth/token"
 
 
 def test_prometheus_scrapes_every_service_and_alerts_when_one_is_down() -> None:
