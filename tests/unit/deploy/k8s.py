@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -131,6 +131,18 @@ def problems(manifest: Manifest) -> list[str]:
     return list(_kubernetes_problems(json.dumps(manifest, sort_keys=True)))
 
 
-def of_kind(manifests: list[Manifest], kind: str) -> list[Manifest]:
+def of_kind(manifests: Iterable[Manifest], kind: str) -> list[Manifest]:
     """The objects of one kind."""
     return [manifest for manifest in manifests if manifest["kind"] == kind]
+
+
+@cache
+def production() -> tuple[Manifest, ...]:
+    """The production overlay, built once."""
+    return tuple(build(K8S / "production"))
+
+
+def named(kind: str, name: str) -> Manifest:
+    """The one production object of this kind and name."""
+    (found,) = [m for m in of_kind(production(), kind) if m["metadata"]["name"] == name]
+    return found
