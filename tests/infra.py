@@ -4,7 +4,8 @@
    a Kafka that requires SASL also needs ``TSUNAGU_TEST_KAFKA_SASL_USERNAME`` and
    ``TSUNAGU_TEST_KAFKA_SASL_PASSWORD`` (a super user: the ACL tests create principals and
    ACLs), and optionally ``TSUNAGU_TEST_KAFKA_SECURITY_PROTOCOL``, ``…_SASL_MECHANISM``
-   (default SCRAM-SHA-512) and ``…_SSL_CAFILE``;
+   (default SCRAM-SHA-512) and ``…_SSL_CAFILE``; ``TSUNAGU_TEST_DATA_FOLDERS`` names where
+   they keep their files, when this machine can read them;
 2. containers, when a Docker daemon answers (Kafka without authentication there);
 3. otherwise the local stack on test ports, with a fresh data folder, stopped at the end: SASL/SCRAM
    with ACLs, the suite logging in as the stack's admin.
@@ -20,6 +21,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import ExitStack, asynccontextmanager, contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from pymongo import AsyncMongoClient
@@ -46,6 +48,9 @@ from tsunagu_ops.localstack.probes import Probe, kafka_probe
 KAFKA_ENV = "TSUNAGU_TEST_KAFKA_BOOTSTRAP_SERVERS"
 KAFKA_LOGIN_ENV = "TSUNAGU_TEST_KAFKA_"  # + SASL_USERNAME, SASL_PASSWORD, SECURITY_PROTOCOL, …
 MONGO_ENV = "TSUNAGU_TEST_MONGO_URL"
+DATA_FOLDERS_ENV = "TSUNAGU_TEST_DATA_FOLDERS"
+"""Where Kafka and the store given by URL keep their files (paths joined by `os.pathsep`), so
+tests can read them raw; the local stack's are known without it."""
 KAFKA_IMAGE = "apache/kafka:4.1.1"
 MONGO_IMAGE = "mongo:7.0"
 
@@ -58,6 +63,8 @@ class Endpoints:
     mongo_url: str
     mode: str
     kafka_login: KafkaLogin
+    data_folders: tuple[Path, ...] = ()
+    """The folders holding Kafka's and the store's files, where this machine can read them."""
 
     @property
     def kafka_secured(self) -> bool:
@@ -168,8 +175,9 @@ def mongo_container() -> Iterator[str]:
 
 
 @contextmanager
-def local_stack(*, kafka: bool, store: bool) -> Iterator[tuple[KafkaLogin, str]]:
-    """Run Kafka and/or the store from the local stack on test ports, on fresh data."""
+def local_stack(*, kafka: bool, store: bool) -> Iterator[tuple[KafkaLogin, str, Path]]:
+    """Run Kafka and/or the store from the local stack on test ports, on fresh data; yield the
+    admin login, the store's URL and the stack's data folder."""
     layout = layout_for_tests()
     console = Console(stderr=True)
     down(layout, console)
@@ -178,7 +186,7 @@ def local_stack(*, kafka: bool, store: bool) -> Iterator[tuple[KafkaLogin, str]]
     parts += [kafka_part(layout, console)] if kafka else []
     try:
         handles = launch(layout, parts, console)
-        yield admin_login(layout), layout.mongo_url
+        yield admin_login(layout), layout.mongo_url, layout.root
         stop_all(list(reversed(handles)), {KAFKA: 30.0})
     finally:
         down(layout, console)
@@ -191,6 +199,7 @@ def provide_endpoints(environ: Mapping[str, str] | None = None) -> Iterator[Endp
     kafka, mongo = env.get(KAFKA_ENV) or "", env.get(MONGO_ENV) or ""
     login = env_login(kafka, env) if kafka else None
     sources = {"kafka": "env" if kafka else "", "store": "env" if mongo else ""}
+    folders = [Path(f) for f in (env.get(DATA_FOLDERS_ENV) or "").split(os.pathsep) if f]
     with ExitStack() as stack:
         if not (kafka and mongo) and docker_available():
             login = login or KafkaLogin(stack.enter_context(kafka_container()))
@@ -198,12 +207,13 @@ def provide_endpoints(environ: Mapping[str, str] | None = None) -> Iterator[Endp
             sources = {part: source or "containers" for part, source in sources.items()}
         elif not (kafka and mongo):
             wanted = local_stack(kafka=not kafka, store=not mongo)
-            local_login, local_mongo = stack.enter_context(wanted)
+            local_login, local_mongo, local_folder = stack.enter_context(wanted)
             login, mongo = login or local_login, mongo or local_mongo
+            folders.append(local_folder)
             sources = {part: source or "localstack" for part, source in sources.items()}
         assert login is not None
         register_kafka_login(login)
-        yield Endpoints(login.bootstrap_servers, mongo, _mode(sources), login)
+        yield Endpoints(login.bootstrap_servers, mongo, _mode(sources), login, tuple(folders))
 
 
 def _mode(sources: dict[str, str]) -> str:

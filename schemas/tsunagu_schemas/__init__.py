@@ -1,6 +1,12 @@
 """Tsunagu's event contracts: CloudEvents envelope, event data models and topic names."""
 
-from .agency import AgencyEventData, AgencyKind, DeliveryPreferences, ServiceEntry
+from .agency import (
+    AgencyDeliveryData,
+    AgencyEventData,
+    AgencyKind,
+    DeliveryPreferences,
+    ServiceEntry,
+)
 from .catalog import KINDS, EventKind, UnknownEventType, kind_of, kind_of_topic, source
 from .envelope import CloudEventAttributes, EnvelopeError, format_time
 from .notification import Channel, NotificationEventData
@@ -16,6 +22,7 @@ from .referral import (
 
 __all__ = [
     "KINDS",
+    "AgencyDeliveryData",
     "AgencyEventData",
     "AgencyKind",
     "CancelReason",

@@ -15,6 +15,8 @@ AGENCY_UPDATED: Final = "tsunagu.agency.updated"
 AGENCY_DEACTIVATED: Final = "tsunagu.agency.deactivated"
 
 AGENCY_EVENT_TYPES: Final = (AGENCY_REGISTERED, AGENCY_UPDATED, AGENCY_DEACTIVATED)
+AGENCY_DELIVERY_SET: Final = "tsunagu.agency.delivery_set"
+AGENCY_DELIVERY_TYPES: Final = (AGENCY_DELIVERY_SET,)
 
 
 class AgencyKind(StrEnum):
@@ -54,7 +56,8 @@ class DeliveryPreferences(BaseModel):
 
 
 class AgencyEventData(BaseModel):
-    """The public directory entry of an agency after the change (no contacts' details)."""
+    """The public directory entry of an agency after the change (no contacts, no delivery
+    settings: those travel only to the notifications service, as `AgencyDeliveryData`)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -64,6 +67,22 @@ class AgencyEventData(BaseModel):
     kind: AgencyKind
     description: str | None = None
     services: list[ServiceEntry] = Field(default_factory=list)
+    delivery: DeliveryPreferences = Field(
+        default_factory=DeliveryPreferences,
+        json_schema_extra={"deprecated": True},
+        description="Always empty: delivery settings travel on the delivery topic only.",
+    )
+    active: bool = True
+    occurred_at: datetime
+
+
+class AgencyDeliveryData(BaseModel):
+    """How an agency wants to be told, as of one directory version (read by notifications only)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    agency_id: str = Field(min_length=1)
+    version: int = Field(ge=1, description="The agency's directory version.")
     delivery: DeliveryPreferences = Field(default_factory=DeliveryPreferences)
     active: bool = True
     occurred_at: datetime

@@ -38,6 +38,12 @@ REFERRAL: Final = EventKind(
 AGENCY: Final = EventKind(
     "agency-event", topics.DIRECTORY_EVENTS, agency.AGENCY_EVENT_TYPES, agency.AgencyEventData
 )
+AGENCY_DELIVERY: Final = EventKind(
+    "agency-delivery-event",
+    topics.DIRECTORY_DELIVERY,
+    agency.AGENCY_DELIVERY_TYPES,
+    agency.AgencyDeliveryData,
+)
 NOTIFICATION: Final = EventKind(
     "notification-event",
     topics.NOTIFICATION_EVENTS,
@@ -45,7 +51,7 @@ NOTIFICATION: Final = EventKind(
     notification.NotificationEventData,
 )
 
-KINDS: Final = (REFERRAL, AGENCY, NOTIFICATION)
+KINDS: Final = (REFERRAL, AGENCY, NOTIFICATION, AGENCY_DELIVERY)
 
 
 class UnknownEventType(LookupError):

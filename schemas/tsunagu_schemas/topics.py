@@ -4,9 +4,11 @@ from typing import Final
 
 REFERRAL_EVENTS: Final = "tsunagu.referral.events"
 DIRECTORY_EVENTS: Final = "tsunagu.directory.events"
+DIRECTORY_DELIVERY: Final = "tsunagu.directory.delivery"
+"""Agencies' delivery settings: written by the directory, read by notifications and audit only."""
 NOTIFICATION_EVENTS: Final = "tsunagu.notification.events"
 
-EVENT_TOPICS: Final = (REFERRAL_EVENTS, DIRECTORY_EVENTS, NOTIFICATION_EVENTS)
+EVENT_TOPICS: Final = (REFERRAL_EVENTS, DIRECTORY_EVENTS, NOTIFICATION_EVENTS, DIRECTORY_DELIVERY)
 
 DEAD_LETTER_SUFFIX: Final = ".dlq"
 AGENCY_TOPIC_PREFIX: Final = "tsunagu.agency."
@@ -25,6 +27,7 @@ def agency_topic(agency_id: str) -> str:
 TOPIC_OWNERS: Final = {
     REFERRAL_EVENTS: "referrals",
     DIRECTORY_EVENTS: "directory",
+    DIRECTORY_DELIVERY: "directory",
     NOTIFICATION_EVENTS: "notifications",
 }
 """The one service that publishes on each event topic; consumers reject any other source."""

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import bson
 import pytest
 
 from services.directory import register_first_client
@@ -17,6 +18,7 @@ from tests.access import DirectoryTokens
 from tests.e2e.webhook_receiver import WebhookReceiver
 from tests.infra import Endpoints
 from tests.integration.kafka_positions import end_offsets
+from tsunagu.store import make_client
 from tsunagu_ops.localstack.ports import free_port
 from tsunagu_ops.localstack.processes import ProcessHandle, StopOutcome, handle_alive, stop_all
 from tsunagu_ops.localstack.services import (
@@ -30,8 +32,13 @@ from tsunagu_schemas.topics import EVENT_TOPICS
 # Each service's shutdown steps are bounded (10 s each): SIGTERM must end it within this.
 STOP_TIMEOUT = 45.0
 SUBJECT = {"display_name": "山田 花子", "contact": "090-1234-5678", "birth_year": 1987}
-PERSONAL = ("山田", "花子", "090-1234-5678", "Lives alone")
+MARKER = f"marker-{uuid.uuid4().hex}"
+"""A string only this run's note holds: found anywhere outside the sealed value, it leaked."""
+NOTE = f"Lives alone; asked for help with meals ({MARKER})."
+PERSONAL = ("山田", "花子", "090-1234-5678", "Lives alone", MARKER)
 """What of the person the journey sends, none of which may leave the referrals' store."""
+SKIPPED_FOLDERS = frozenset({"libs", "store-env"})
+"""Programs, not data: the Kafka jars and the store's own environment."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +110,7 @@ def system(endpoints: Endpoints, tmp_path_factory: pytest.TempPathFactory) -> It
         # Every line the services wrote is in their logs now that they have exited.
         if len(handles) == len(SERVICES):
             _assert_no_personal_data_in(logs)
+            asyncio.run(_assert_no_personal_data_stored(endpoints, run_id))
 
 
 def _assert_no_personal_data_in(logs: Path) -> None:
@@ -110,6 +118,44 @@ def _assert_no_personal_data_in(logs: Path) -> None:
     assert set(logged) == {f"{spec.name}.log" for spec in SERVICES}
     leaked = sorted(name for name, text in logged.items() if any(p in text for p in PERSONAL))
     assert leaked == [], f"the person's data is in the logs: {leaked}"
+
+
+async def _assert_no_personal_data_stored(endpoints: Endpoints, run_id: str) -> None:
+    """Read every document of every database, and every file of the data folders, raw: the
+    marker of this run's note is in none of them, while a referral id (kept in the clear) is,
+    which shows the reading sees what was stored."""
+    client = make_client(endpoints.mongo_url)
+    try:
+        referral = await client[f"e2e_referrals_{run_id}"]["referrals"].find_one({})
+        assert referral is not None, "the journey stored no referral"
+        control, documents = str(referral["_id"]).encode(), 0
+        for name in await client.list_database_names():
+            database = client[name]
+            for collection in await database.list_collection_names():
+                async for document in database[collection].find({}):
+                    documents += 1
+                    raw = bson.encode(document)
+                    assert MARKER.encode() not in raw, f"the note is stored in {name}.{collection}"
+        assert documents > 0
+    finally:
+        await client.close()
+    files = [
+        path
+        for folder in endpoints.data_folders
+        for path in folder.rglob("*")
+        if path.is_file() and not SKIPPED_FOLDERS.intersection(path.relative_to(folder).parts)
+    ]
+    seen, leaked = False, []
+    for path in files:
+        try:
+            content = path.read_bytes()
+        except FileNotFoundError:
+            continue  # Kafka removed a deleted topic's segment meanwhile
+        seen = seen or control in content
+        if MARKER.encode() in content:
+            leaked.append(str(path))
+    assert seen or not endpoints.data_folders, "the referral id is in none of the data files"
+    assert leaked == [], f"the person's note is in the clear in {leaked}"
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from aiokafka import TopicPartition
 from cloudevents.core.bindings import kafka as ce_kafka
 
 from tests.access import PrincipalAuth, acting, as_role
-from tests.e2e.conftest import PERSONAL, SUBJECT, System
+from tests.e2e.conftest import NOTE, PERSONAL, SUBJECT, System
 from tests.e2e.webhook_receiver import WebhookReceiver
 from tests.integration.harness import collect, eventually
 from tests.integration.kafka_positions import end_offsets, read_until_now, read_whole_topic
@@ -74,7 +74,7 @@ async def _create_referral(http: httpx.AsyncClient, system: System, a: str, b: s
         "needs": ["food"],
         "urgency": "urgent",
         "subject": SUBJECT,
-        "note": "Lives alone; asked for help with meals.",
+        "note": NOTE,
         "basis": {
             "kind": "consent",
             "given_by": "subject",

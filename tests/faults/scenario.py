@@ -24,11 +24,16 @@ from tests.faults.settlement import (
     produced_events,
 )
 from tests.integration.kafka_positions import read_until_now
-from tsunagu_schemas.topics import DIRECTORY_EVENTS, EVENT_TOPICS, REFERRAL_EVENTS
+from tsunagu_schemas.topics import (
+    DIRECTORY_DELIVERY,
+    DIRECTORY_EVENTS,
+    EVENT_TOPICS,
+    REFERRAL_EVENTS,
+)
 
 CONSUMED: Mapping[str, tuple[str, ...]] = {
     "referrals": (DIRECTORY_EVENTS,),
-    "notifications": (REFERRAL_EVENTS, DIRECTORY_EVENTS),
+    "notifications": (REFERRAL_EVENTS, DIRECTORY_DELIVERY),
     "audit": EVENT_TOPICS,
 }
 SETTLE_SECONDS = 60.0

@@ -19,6 +19,7 @@ from tests.integration.kafka_positions import end_offsets, read_until_now
 from tsunagu.messaging import dead_letter
 from tsunagu_schemas import catalog
 from tsunagu_schemas.topics import (
+    DIRECTORY_DELIVERY,
     DIRECTORY_EVENTS,
     EVENT_TOPICS,
     NOTIFICATION_EVENTS,
@@ -31,6 +32,7 @@ TYPE_ON = {
     REFERRAL_EVENTS: "tsunagu.referral.created",
     DIRECTORY_EVENTS: "tsunagu.agency.registered",
     NOTIFICATION_EVENTS: "tsunagu.notification.delivered",
+    DIRECTORY_DELIVERY: "tsunagu.agency.delivery_set",
 }
 Position = tuple[str, int, int]
 

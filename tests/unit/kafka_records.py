@@ -9,12 +9,13 @@ from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
 from tsunagu.events import outbox_entry
-from tsunagu_schemas import AgencyEventData
+from tsunagu_schemas import AgencyDeliveryData, AgencyEventData
+from tsunagu_schemas.agency import AGENCY_DELIVERY_SET
 
 MOMENT = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
 
 
-def agency_entry(agency_id: str = "agency-b", version: int = 1, **delivery: Any) -> dict[str, Any]:
+def agency_entry(agency_id: str = "agency-b", version: int = 1) -> dict[str, Any]:
     """A directory event for one agency, in the form the relay publishes."""
     data = AgencyEventData.model_validate(
         {
@@ -24,12 +25,32 @@ def agency_entry(agency_id: str = "agency-b", version: int = 1, **delivery: Any)
             "kind": "npo",
             "active": True,
             "services": [{"name": "support", "categories": ["food"], "areas": ["citywide"]}],
-            "delivery": {"kafka": False, **delivery},
             "occurred_at": MOMENT,
         }
     )
     return outbox_entry(
         event_type="tsunagu.agency.registered",
+        subject=agency_id,
+        data=data,
+        service="directory",
+        time=MOMENT,
+    )
+
+
+def delivery_entry(
+    agency_id: str = "agency-b", version: int = 1, **delivery: Any
+) -> dict[str, Any]:
+    """A directory event of one agency's delivery settings, in the form the relay publishes."""
+    data = AgencyDeliveryData.model_validate(
+        {
+            "agency_id": agency_id,
+            "version": version,
+            "delivery": {"kafka": False, **delivery},
+            "occurred_at": MOMENT,
+        }
+    )
+    return outbox_entry(
+        event_type=AGENCY_DELIVERY_SET,
         subject=agency_id,
         data=data,
         service="directory",

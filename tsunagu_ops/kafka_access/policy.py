@@ -14,6 +14,7 @@ from typing import Final
 from tsunagu_ops.localstack.kafka_credentials import agency_principal, service_principal
 from tsunagu_schemas.topics import (
     AGENCY_TOPIC_PREFIX,
+    DIRECTORY_DELIVERY,
     DIRECTORY_EVENTS,
     EVENT_TOPICS,
     NOTIFICATION_EVENTS,
@@ -75,9 +76,11 @@ SERVICE_ACCESS: Final = {
     "directory": ServiceAccess(),
     "referrals": ServiceAccess(consumes=(DIRECTORY_EVENTS,)),
     "notifications": ServiceAccess(
-        consumes=(REFERRAL_EVENTS, DIRECTORY_EVENTS), writes_prefixes=(AGENCY_TOPIC_PREFIX,)
+        consumes=(REFERRAL_EVENTS, DIRECTORY_DELIVERY), writes_prefixes=(AGENCY_TOPIC_PREFIX,)
     ),
-    "audit": ServiceAccess(consumes=(REFERRAL_EVENTS, DIRECTORY_EVENTS, NOTIFICATION_EVENTS)),
+    "audit": ServiceAccess(
+        consumes=(REFERRAL_EVENTS, DIRECTORY_EVENTS, NOTIFICATION_EVENTS, DIRECTORY_DELIVERY)
+    ),
 }
 """Which topics each service reads (kept in step with its subscribers)."""
 

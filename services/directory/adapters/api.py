@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from tsunagu.web import RequiredVersion, Trace, ports_of, problem_responses
+from tsunagu.web import Caller, RequiredVersion, Trace, ports_of, problem_responses
 from tsunagu.web.params import AgencyIdPath, CodeQuery, Cursor, IdPath
 
 from .. import use_cases
@@ -40,16 +40,18 @@ async def register_agency(
     response: Response,
     ports: PortsDep,
     trace: Trace,
+    caller: Caller,
 ) -> AgencyView:
     """Register an agency; it gets an id and version 1, and is announced on Kafka."""
     agency = await use_cases.register_agency(ports, body, traceparent=trace)
     response.headers["Location"] = f"{agencies.prefix}/{agency.id}"
-    return with_etag(response, AgencyView.of(agency))
+    return with_etag(response, AgencyView.of(agency, caller))
 
 
 @agencies.get("", response_model=AgencyList, responses=problem_responses(422))
 async def search_agencies(
     ports: PortsDep,
+    caller: Caller,
     category: Annotated[CodeQuery, Query(description="Category code.")] = None,
     area: Annotated[CodeQuery, Query(description="Area code; city-wide services too.")] = None,
     accepting: Annotated[bool | None, Query(description="Accepting referrals.")] = None,
@@ -76,14 +78,17 @@ async def search_agencies(
         limit=limit,
         cursor=cursor,
     )
-    items = [AgencyView.of(a) for a in page.items]
+    items = [AgencyView.of(a, caller) for a in page.items]
     return AgencyList(items=items, next_cursor=page.next_cursor)
 
 
 @agencies.get("/{agency_id}", response_model=AgencyView, responses=problem_responses(404))
-async def get_agency(agency_id: AgencyIdPath, response: Response, ports: PortsDep) -> AgencyView:
+async def get_agency(
+    agency_id: AgencyIdPath, response: Response, ports: PortsDep, caller: Caller
+) -> AgencyView:
     """One agency, active or deactivated; its version is the ETag."""
-    return with_etag(response, AgencyView.of(await use_cases.get_agency(ports, agency_id)))
+    agency = await use_cases.get_agency(ports, agency_id)
+    return with_etag(response, AgencyView.of(agency, caller))
 
 
 @agencies.patch(
@@ -98,6 +103,7 @@ async def revise_agency(
     ports: PortsDep,
     version: RequiredVersion,
     trace: Trace,
+    caller: Caller,
 ) -> AgencyView:
     """Change the fields given; If-Match is required (428 without), a stale one gets 412."""
     agency = await use_cases.revise_agency(
@@ -107,7 +113,7 @@ async def revise_agency(
         if_match=version,
         traceparent=trace,
     )
-    return with_etag(response, AgencyView.of(agency))
+    return with_etag(response, AgencyView.of(agency, caller))
 
 
 @agencies.delete(
@@ -119,13 +125,14 @@ async def deactivate_agency(
     ports: PortsDep,
     version: RequiredVersion,
     trace: Trace,
+    caller: Caller,
 ) -> AgencyView:
     """Deactivate an agency (If-Match required): referrals to it are refused afterwards, its
     clients are revoked; its history is kept."""
     agency = await use_cases.deactivate_agency(
         ports, agency_id, if_match=version, traceparent=trace
     )
-    return with_etag(response, AgencyView.of(agency))
+    return with_etag(response, AgencyView.of(agency, caller))
 
 
 @agencies.delete(
@@ -140,13 +147,14 @@ async def remove_location(
     ports: PortsDep,
     version: RequiredVersion,
     trace: Trace,
+    caller: Caller,
 ) -> AgencyView:
     """Remove one location, hidden or not (the only way to remove a hidden one); If-Match
     required."""
     agency = await use_cases.remove_agency_location(
         ports, agency_id, location_id, if_match=version, traceparent=trace
     )
-    return with_etag(response, AgencyView.of(agency))
+    return with_etag(response, AgencyView.of(agency, caller))
 
 
 @taxonomy.get("/categories", response_model=CodeList)

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from tsunagu.auth import Principal, Role
 from tsunagu_schemas import AgencyKind, DeliveryPreferences
 from tsunagu_schemas.bounds import MAX_ITEMS
 
@@ -73,17 +74,41 @@ class AgencyView(BaseModel):
     description: str | None
     services: list[Service]
     locations: list[LocationView] = Field(description="Only the locations that are not hidden.")
-    contacts: list[Contact]
-    delivery: DeliveryPreferences
+    contacts: list[Contact] | None = Field(
+        description="The staff contacts, shown to members of the network (agencies and the "
+        "coordinator) only; null for operators and auditors."
+    )
+    delivery: DeliveryPreferences | None = Field(
+        description="How the agency is told of referrals, shown to the agency itself and the "
+        "coordinator only; null for everyone else."
+    )
     registered_at: datetime
     updated_at: datetime
 
     @classmethod
-    def of(cls, agency: Agency) -> AgencyView:
-        """The view of a domain agency, without its hidden locations."""
+    def of(cls, agency: Agency, viewer: Principal) -> AgencyView:
+        """The view of a domain agency for `viewer`: never its hidden locations, its contacts
+        only for members, its delivery settings only for itself and the coordinator."""
         fields = agency.model_dump(exclude={"locations"})
         locations = [LocationView.of(location) for location in agency.visible_locations]
+        if not sees_contacts(viewer):
+            fields["contacts"] = None
+        if not sees_delivery(viewer, agency.id):
+            fields["delivery"] = None
         return cls.model_validate({**fields, "locations": locations})
+
+
+MEMBERS = frozenset({Role.AGENCY, Role.COORDINATOR})
+
+
+def sees_contacts(viewer: Principal) -> bool:
+    """Whether the viewer may see agencies' staff contacts: members of the network only."""
+    return viewer.role in MEMBERS
+
+
+def sees_delivery(viewer: Principal, agency_id: str) -> bool:
+    """Whether the viewer may see an agency's delivery settings: itself and the coordinator."""
+    return viewer.role is Role.COORDINATOR or viewer.acts_for(agency_id)
 
 
 class AgencyList(BaseModel):

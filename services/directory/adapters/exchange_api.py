@@ -7,11 +7,12 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from tsunagu.web import Trace, problem_responses
+from tsunagu.web import Caller, Trace, problem_responses
 
 from .. import use_cases
 from ..use_cases import ImportReport, Result
 from .api import PortsDep
+from .api_models import sees_contacts
 
 MAX_ORGANIZATIONS = 1000
 
@@ -57,9 +58,10 @@ class ImportReportView(BaseModel):
 
 
 @hsds.get("/export", response_model=HsdsDocument)
-async def export_directory(ports: PortsDep) -> dict[str, Any]:
-    """Every active agency as Open Referral HSDS 3.0; hidden locations are never exported."""
-    return await use_cases.export_directory(ports)
+async def export_directory(ports: PortsDep, caller: Caller) -> dict[str, Any]:
+    """Every active agency as Open Referral HSDS 3.0; hidden locations are never exported, and
+    staff contacts only to members of the network (agencies and the coordinator)."""
+    return await use_cases.export_directory(ports, with_contacts=sees_contacts(caller))
 
 
 @hsds.post("/import", response_model=ImportReportView, responses=problem_responses(422))

@@ -7,12 +7,14 @@ import re
 from datetime import UTC
 from typing import Any
 
+from pydantic import BaseModel
 from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
 from tsunagu.events import outbox_entry
 from tsunagu.outbox import OUTBOX_FIELD
+from tsunagu_schemas.agency import AGENCY_DELIVERY_SET
 
 from ..domain import Agency, AgencyChange, AgencyExists, AgencySearch
 
@@ -44,7 +46,7 @@ class MongoAgencyRepository:
     async def add(self, change: AgencyChange, *, traceparent: str | None) -> None:
         """Store a newly registered agency with its pending event."""
         document = _to_document(change.agency)
-        document[OUTBOX_FIELD] = [_pending_event(change, traceparent)]
+        document[OUTBOX_FIELD] = _pending_events(change, traceparent)
         try:
             await self._collection.insert_one(document)
         except DuplicateKeyError as exc:
@@ -66,7 +68,7 @@ class MongoAgencyRepository:
                 {"_id": change.agency.id, "version": expected_version},
                 {
                     "$set": document,
-                    "$push": {OUTBOX_FIELD: _pending_event(change, traceparent)},
+                    "$push": {OUTBOX_FIELD: {"$each": _pending_events(change, traceparent)}},
                 },
             )
         return result is not None
@@ -115,15 +117,23 @@ def _narrowing_query(search: AgencySearch) -> dict[str, Any]:
     return query
 
 
-def _pending_event(change: AgencyChange, traceparent: str | None) -> dict[str, Any]:
-    return outbox_entry(
-        event_type=change.event_type,
-        subject=change.agency.id,
-        data=change.event_data,
-        service=SERVICE,
-        time=change.agency.updated_at,
-        traceparent=traceparent,
-    )
+def _pending_events(change: AgencyChange, traceparent: str | None) -> list[dict[str, Any]]:
+    """The change's public event and, when it touched them, its delivery settings' event."""
+    agency = change.agency
+    events: list[tuple[str, BaseModel]] = [(change.event_type, change.event_data)]
+    if (delivery := change.delivery_data) is not None:
+        events.append((AGENCY_DELIVERY_SET, delivery))
+    return [
+        outbox_entry(
+            event_type=event_type,
+            subject=agency.id,
+            data=data,
+            service=SERVICE,
+            time=agency.updated_at,
+            traceparent=traceparent,
+        )
+        for event_type, data in events
+    ]
 
 
 def _to_document(agency: Agency) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from tsunagu_schemas import AgencyEventData, AgencyKind, DeliveryPreferences
+from tsunagu_schemas import AgencyDeliveryData, AgencyEventData, AgencyKind, DeliveryPreferences
 from tsunagu_schemas.agency import AGENCY_DEACTIVATED, AGENCY_REGISTERED, AGENCY_UPDATED
 from tsunagu_schemas.bounds import MAX_ITEMS
 
@@ -64,7 +64,7 @@ class Agency(AgencyProfile):
         return [location for location in self.locations if not location.hidden]
 
     def public_entry(self) -> AgencyEventData:
-        """The directory entry others may see in events: no contacts, no locations."""
+        """The directory entry others may see in events: no contacts, locations or delivery."""
         return AgencyEventData(
             agency_id=self.id,
             version=self.version,
@@ -72,7 +72,6 @@ class Agency(AgencyProfile):
             kind=self.kind,
             description=self.description,
             services=[service.entry() for service in self.services],
-            delivery=self.delivery,
             active=self.active,
             occurred_at=self.updated_at,
         )
@@ -87,11 +86,31 @@ class AgencyChange:
 
     agency: Agency
     event_type: str
+    before: Agency | None = None
+    """The agency before the change; None for a registration."""
 
     @property
     def event_data(self) -> AgencyEventData:
         """The data of the event announcing the change."""
         return self.agency.public_entry()
+
+    @property
+    def delivery_data(self) -> AgencyDeliveryData | None:
+        """The delivery settings to announce to notifications, when the change touched them
+        (a registration, new settings, or the agency's deactivation); None otherwise."""
+        agency, before = self.agency, self.before
+        if before is not None and (before.delivery, before.active) == (
+            agency.delivery,
+            agency.active,
+        ):
+            return None
+        return AgencyDeliveryData(
+            agency_id=agency.id,
+            version=agency.version,
+            delivery=agency.delivery,
+            active=agency.active,
+            occurred_at=agency.updated_at,
+        )
 
 
 def new_agency_id() -> str:
@@ -132,7 +151,7 @@ def revise(
     updated = agency.model_copy(
         update={**dict(revised), "version": agency.version + 1, "updated_at": now}
     )
-    return AgencyChange(updated, AGENCY_UPDATED)
+    return AgencyChange(updated, AGENCY_UPDATED, before=agency)
 
 
 def remove_location(agency: Agency, location_id: str, *, now: datetime) -> AgencyChange:
@@ -145,7 +164,7 @@ def remove_location(agency: Agency, location_id: str, *, now: datetime) -> Agenc
     updated = agency.model_copy(
         update={"locations": remaining, "version": agency.version + 1, "updated_at": now}
     )
-    return AgencyChange(updated, AGENCY_UPDATED)
+    return AgencyChange(updated, AGENCY_UPDATED, before=agency)
 
 
 def deactivate(agency: Agency, *, now: datetime) -> AgencyChange | None:
@@ -155,7 +174,7 @@ def deactivate(agency: Agency, *, now: datetime) -> AgencyChange | None:
     updated = agency.model_copy(
         update={"active": False, "version": agency.version + 1, "updated_at": now}
     )
-    return AgencyChange(updated, AGENCY_DEACTIVATED)
+    return AgencyChange(updated, AGENCY_DEACTIVATED, before=agency)
 
 
 def check_version(agency: Agency, expected: int | None) -> None:

@@ -15,10 +15,15 @@ AGENCY_ID_TYPE = "tsunagu_agency_id"
 
 
 def export_document(
-    agencies: Iterable[Agency], *, vocabulary: Vocabulary, utc_offset: str
+    agencies: Iterable[Agency],
+    *,
+    vocabulary: Vocabulary,
+    utc_offset: str,
+    with_contacts: bool = True,
 ) -> dict[str, Any]:
-    """The HSDS document of `agencies`, with the taxonomies and terms they use."""
-    writer = HsdsWriter(vocabulary=vocabulary, utc_offset=utc_offset)
+    """The HSDS document of `agencies`, with the taxonomies and terms they use; the staff
+    contacts only `with_contacts`."""
+    writer = HsdsWriter(vocabulary=vocabulary, utc_offset=utc_offset, with_contacts=with_contacts)
     organizations = [writer.organization(agency) for agency in agencies]
     used = set(_term_ids(organizations))
     terms = [term for term in vocabulary.terms() if term["id"] in used]
@@ -37,10 +42,12 @@ class HsdsWriter:
 
     vocabulary: Vocabulary
     utc_offset: str
+    with_contacts: bool = True
 
     def organization(self, agency: Agency) -> dict[str, Any]:
         """One agency as an HSDS organization (its `description` is required, maybe empty)."""
         org = organization_id(agency.id)
+        contacts = agency.contacts if self.with_contacts else []
         identifier = {
             "id": child_id(org, "identifier"),
             "organization_id": org,
@@ -53,7 +60,7 @@ class HsdsWriter:
             "description": agency.description or "",
             "legal_status": agency.kind.value,
             "organization_identifiers": [identifier],
-            "contacts": [_contact(org, i, c) for i, c in enumerate(agency.contacts)],
+            "contacts": [_contact(org, i, c) for i, c in enumerate(contacts)],
             "locations": [_location(org, location) for location in agency.visible_locations],
             "services": [self._service(org, i, s) for i, s in enumerate(agency.services)],
         }

@@ -45,11 +45,14 @@ class ImportReport:
         return sum(1 for outcome in self.outcomes if outcome.result == result)
 
 
-async def export_directory(ports: Ports) -> dict[str, Any]:
-    """Every active agency as an HSDS document; hidden locations are left out."""
+async def export_directory(ports: Ports, *, with_contacts: bool = True) -> dict[str, Any]:
+    """Every active agency as an HSDS document; hidden locations are left out, and the staff
+    contacts unless `with_contacts`."""
     agencies = [agency async for agency in _active_agencies(ports)]
     vocabulary = Vocabulary(ports.taxonomy)
-    return export_document(agencies, vocabulary=vocabulary, utc_offset=ports.utc_offset)
+    return export_document(
+        agencies, vocabulary=vocabulary, utc_offset=ports.utc_offset, with_contacts=with_contacts
+    )
 
 
 async def import_directory(

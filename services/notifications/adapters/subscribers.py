@@ -10,8 +10,8 @@ from services.notifications.settings import NotificationsSettings
 from services.notifications.use_cases import notify_parties, record_agency_contact
 from tsunagu.events import ReceivedEvent
 from tsunagu.messaging import subscribe
-from tsunagu_schemas import AgencyEventData, ReferralEventData
-from tsunagu_schemas.topics import DIRECTORY_EVENTS, REFERRAL_EVENTS
+from tsunagu_schemas import AgencyDeliveryData, ReferralEventData
+from tsunagu_schemas.topics import DIRECTORY_DELIVERY, REFERRAL_EVENTS
 
 
 def source_event(event: ReceivedEvent) -> SourceEvent:
@@ -32,7 +32,8 @@ def source_event(event: ReceivedEvent) -> SourceEvent:
 def subscribe_to_events(
     broker: KafkaBroker, *, ports: Ports, settings: NotificationsSettings
 ) -> None:
-    """Subscribe to referral and directory events with one consumer (before the broker starts).
+    """Subscribe to referral events and agencies' delivery settings with one consumer (before
+    the broker starts).
 
     One consumer for both topics means one member per replica in the group, so starting or
     stopping a replica rebalances the group once instead of once per topic.
@@ -43,14 +44,14 @@ def subscribe_to_events(
         match event.data:
             case ReferralEventData():
                 await notify_parties(ports, source_event(event))
-            case AgencyEventData():
+            case AgencyDeliveryData():
                 await record_agency_contact(ports, AgencyContact.from_event(event.data))
             case _:
                 raise TypeError(f"no handler for {event.type} on {event.topic}")
 
     subscribe(
         broker,
-        topic=[REFERRAL_EVENTS, DIRECTORY_EVENTS],
+        topic=[REFERRAL_EVENTS, DIRECTORY_DELIVERY],
         group_id=settings.consumer_group,
         handler=on_event,
         max_attempts=settings.consumer_max_attempts,

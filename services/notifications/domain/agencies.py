@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tsunagu_schemas import AgencyEventData, Channel, ReferralEventData
+from tsunagu_schemas import AgencyDeliveryData, Channel, ReferralEventData
 
 
 @dataclass(frozen=True)
@@ -19,8 +19,8 @@ class AgencyContact:
     active: bool = True
 
     @classmethod
-    def from_event(cls, data: AgencyEventData) -> AgencyContact:
-        """Read the preferences out of a directory event."""
+    def from_event(cls, data: AgencyDeliveryData) -> AgencyContact:
+        """Read the preferences out of a directory delivery-settings event."""
         return cls(
             agency_id=data.agency_id,
             version=data.version,

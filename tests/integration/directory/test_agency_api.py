@@ -9,6 +9,7 @@ import httpx
 
 from services.directory.main import create_app
 from services.directory.settings import DirectorySettings
+from tests.access import acting, as_role
 from tests.integration.directory.conftest import agency_body, coordinator
 from tests.integration.harness import running
 
@@ -249,3 +250,40 @@ async def test_unknown_service_fields_are_refused_rather_than_dropped(
     response = await directory.post("/v1/agencies", json=body)
     assert response.status_code == 422
     assert [e["field"] for e in response.json()["errors"]] == ["body.services.0.opening_hours"]
+
+
+async def test_contacts_are_for_members_and_delivery_for_the_agency_and_coordinator(
+    directory: httpx.AsyncClient,
+) -> None:
+    contacts = [{"name": "Sato Hanako", "phone": "090-1234-5678"}]
+    delivery = {"webhook_url": "https://hooks.example.org/kita"}
+    agency = await register(directory, contacts=contacts, delivery=delivery)
+    other = await register(directory, name="Minami Shelter")
+    path = f"/v1/agencies/{agency['id']}"
+    seen = {}
+    for who, headers in {
+        "coordinator": {},
+        "itself": acting(agency["id"]),
+        "another agency": acting(other["id"]),
+        "operator": as_role("operator"),
+        "auditor": as_role("auditor"),
+    }.items():
+        one = await directory.get(path, headers=headers)
+        listed = await directory.get("/v1/agencies", params={"limit": 200}, headers=headers)
+        exported = await directory.get("/v1/directory/export", headers=headers)
+        assert one.status_code == listed.status_code == exported.status_code == 200
+        [in_list] = [a for a in listed.json()["items"] if a["id"] == agency["id"]]
+        assert in_list == one.json()
+        seen[who] = (
+            one.json()["contacts"] is not None,
+            one.json()["delivery"] is not None,
+            "Sato Hanako" in exported.text,
+        )
+        assert "hooks.example.org" not in exported.text
+    assert seen == {
+        "coordinator": (True, True, True),
+        "itself": (True, True, True),
+        "another agency": (True, False, True),
+        "operator": (False, False, False),
+        "auditor": (False, False, False),
+    }

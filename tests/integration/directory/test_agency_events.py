@@ -12,20 +12,22 @@ from pymongo import AsyncMongoClient
 from services.directory.settings import DirectorySettings
 from tests.integration.directory.conftest import agency_body
 from tests.integration.harness import collect, eventually, headers_of
-from tsunagu_schemas import AgencyEventData, topics
+from tsunagu_schemas import AgencyDeliveryData, AgencyEventData, DeliveryPreferences, topics
 
 Records = list[ConsumerRecord[Any, Any]]
 
 
-async def events_of(settings: DirectorySettings, agency_id: str, count: int) -> Records:
-    """The first `count` events of one agency on the directory topic."""
+async def events_of(
+    settings: DirectorySettings, agency_id: str, count: int, topic: str = topics.DIRECTORY_EVENTS
+) -> Records:
+    """The first `count` events of one agency on the directory topic (or `topic`)."""
 
     def of_agency(records: Records) -> Records:
         return [r for r in records if r.key == agency_id.encode()]
 
     records = await collect(
         settings.kafka_bootstrap_servers,
-        topics.DIRECTORY_EVENTS,
+        topic,
         until=lambda records: len(of_agency(records)) >= count,
     )
     return of_agency(records)
@@ -57,6 +59,34 @@ async def test_a_registered_agency_is_announced_with_its_public_entry_only(
     )
     assert event.get_type() == "tsunagu.agency.registered"
     assert event.get_subject() == agency_id
+
+
+async def test_delivery_settings_go_only_to_their_own_topic_when_they_change(
+    directory: httpx.AsyncClient, directory_settings: DirectorySettings
+) -> None:
+    delivery = {"webhook_url": "https://hooks.example.org/kita", "email": "intake@example.org"}
+    agency_id = (await directory.post("/v1/agencies", json=agency_body(delivery=delivery))).json()[
+        "id"
+    ]
+    path = f"/v1/agencies/{agency_id}"
+    renamed = await directory.patch(path, json={"name": "Kita Pantry"}, headers={"If-Match": '"1"'})
+    assert renamed.status_code == 200
+    moved = await directory.patch(
+        path, json={"delivery": {"kafka": True}}, headers={"If-Match": '"2"'}
+    )
+    assert moved.status_code == 200
+
+    public = await events_of(directory_settings, agency_id, 3)
+    for record in public:
+        assert b"hooks.example.org" not in record.value
+        assert b"intake@" not in record.value
+        assert AgencyEventData.model_validate_json(record.value).delivery == DeliveryPreferences()
+    announced = await events_of(directory_settings, agency_id, 2, topics.DIRECTORY_DELIVERY)
+    assert [headers_of(r)["ce_type"] for r in announced] == ["tsunagu.agency.delivery_set"] * 2
+    settings = [AgencyDeliveryData.model_validate_json(r.value) for r in announced]
+    assert [s.version for s in settings] == [1, 3]  # the rename (version 2) is not announced
+    assert settings[0].delivery == DeliveryPreferences(**delivery)
+    assert settings[1].delivery == DeliveryPreferences(kafka=True)
 
 
 async def test_updates_and_deactivation_follow_in_order_with_increasing_versions(

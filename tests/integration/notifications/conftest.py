@@ -22,13 +22,13 @@ from tests.integration.harness import ServiceEnv, eventually
 from tests.integration.kafka_positions import Records, end_offsets, read_from
 from tsunagu_ops.localstack.ports import free_port
 from tsunagu_schemas.topics import (
-    DIRECTORY_EVENTS,
+    DIRECTORY_DELIVERY,
     NOTIFICATION_EVENTS,
     REFERRAL_EVENTS,
     dead_letter_topic,
 )
 
-CONSUMED = (REFERRAL_EVENTS, DIRECTORY_EVENTS)
+CONSUMED = (REFERRAL_EVENTS, DIRECTORY_DELIVERY)
 OBSERVED = (NOTIFICATION_EVENTS, dead_letter_topic(REFERRAL_EVENTS))
 
 

@@ -20,7 +20,8 @@ from tests.integration.harness import eventually, headers_of, publish_event, run
 from tests.integration.kafka_positions import Records, read_whole_topic
 from tests.integration.notifications.conftest import SharedTopics, WebhookReceiver
 from tsunagu.store import make_client
-from tsunagu_schemas import AgencyEventData, ReferralEventData
+from tsunagu_schemas import AgencyDeliveryData, ReferralEventData
+from tsunagu_schemas.agency import AGENCY_DELIVERY_SET
 from tsunagu_schemas.topics import NOTIFICATION_EVENTS, agency_topic
 
 
@@ -32,20 +33,16 @@ def new_id(prefix: str) -> str:
 async def register_agency(
     bootstrap: str, agency_id: str, *, version: int = 1, **delivery: Any
 ) -> None:
-    """Publish a directory event for an agency with the given delivery preferences."""
-    data = AgencyEventData.model_validate(
+    """Publish the delivery settings of an agency, as the directory does on registration."""
+    data = AgencyDeliveryData.model_validate(
         {
             "agency_id": agency_id,
             "version": version,
-            "name": "An agency",
-            "kind": "npo",
             "delivery": delivery,
             "occurred_at": datetime.now(UTC),
         }
     )
-    await publish_event(
-        bootstrap, event_type="tsunagu.agency.registered", subject=agency_id, data=data
-    )
+    await publish_event(bootstrap, event_type=AGENCY_DELIVERY_SET, subject=agency_id, data=data)
 
 
 async def publish_referral(

@@ -21,7 +21,7 @@ from services.directory.domain import (
     revise,
 )
 from services.directory.settings import DirectorySettings
-from tsunagu_schemas import ServiceEntry
+from tsunagu_schemas import DeliveryPreferences, ServiceEntry
 from tsunagu_schemas.agency import AGENCY_DEACTIVATED, AGENCY_REGISTERED, AGENCY_UPDATED
 
 NOW = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
@@ -151,3 +151,30 @@ def test_a_stale_expected_version_is_refused(taxonomy: Taxonomy) -> None:
     with pytest.raises(VersionMismatch) as caught:
         check_version(agency, 7)
     assert caught.value.current == 1
+
+
+def test_delivery_settings_travel_apart_and_only_when_they_change(taxonomy: Taxonomy) -> None:
+    hook = {"delivery": {"webhook_url": "https://hooks.example.org/in", "email": "in@example.org"}}
+    profile = food_bank().model_copy(update={"delivery": DeliveryPreferences(**hook["delivery"])})
+    change = register(profile, agency_id="agc_000000000001", taxonomy=taxonomy, now=NOW)
+    public = change.event_data.model_dump(mode="json")
+    assert public["delivery"] == {"webhook_url": None, "email": None, "kafka": False}
+    assert "hooks.example.org" not in str(public)
+    assert "in@example.org" not in str(public)
+    announced = change.delivery_data
+    assert announced is not None
+    assert (announced.version, announced.active) == (1, True)
+    assert announced.delivery.webhook_url == "https://hooks.example.org/in"
+
+    renamed = revise(change.agency, {"name": "Kita Pantry"}, taxonomy=taxonomy, now=LATER)
+    assert renamed is not None
+    assert renamed.delivery_data is None
+    moved = revise(renamed.agency, {"delivery": {"kafka": True}}, taxonomy=taxonomy, now=LATER)
+    assert moved is not None
+    assert moved.delivery_data is not None
+    assert moved.delivery_data.delivery == DeliveryPreferences(kafka=True)
+    assert moved.delivery_data.version == 3
+    closed = deactivate(moved.agency, now=LATER)
+    assert closed is not None
+    assert closed.delivery_data is not None
+    assert not closed.delivery_data.active

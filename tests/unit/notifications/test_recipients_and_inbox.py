@@ -11,7 +11,7 @@ from services.notifications.domain import (
     inbox_entries,
     recipients,
 )
-from tsunagu_schemas import AgencyEventData, AgencyKind, Channel, ReferralEventData
+from tsunagu_schemas import AgencyDeliveryData, Channel, ReferralEventData
 
 
 def test_every_party_is_told_once_even_when_named_twice(
@@ -53,12 +53,10 @@ def test_the_summary_names_ids_and_states_only(
 
 
 def test_an_agency_chooses_its_channels_beyond_the_inbox(moment: datetime) -> None:
-    data = AgencyEventData.model_validate(
+    data = AgencyDeliveryData.model_validate(
         {
             "agency_id": "agency-a",
             "version": 3,
-            "name": "Food bank",
-            "kind": AgencyKind.NPO,
             "delivery": {"webhook_url": "https://a.example/hook", "kafka": True},
             "occurred_at": moment,
         }

@@ -8,7 +8,7 @@ from faststream.kafka import TestKafkaBroker
 
 from services.notifications.adapters.subscribers import subscribe_to_events
 from services.notifications.settings import NotificationsSettings
-from tests.unit.kafka_records import MOMENT, agency_entry, parked_on, publish
+from tests.unit.kafka_records import MOMENT, delivery_entry, parked_on, publish
 from tsunagu.events import outbox_entry
 from tsunagu.messaging import make_broker
 from tsunagu_schemas import ReferralEventData, ReferralStatus, Urgency
@@ -40,14 +40,14 @@ def referral_entry() -> dict[str, object]:
     )
 
 
-async def test_directory_and_referral_events_reach_their_use_cases() -> None:
+async def test_delivery_settings_and_referral_events_reach_their_use_cases() -> None:
     settings = NotificationsSettings()
     broker = make_broker(settings, service="notifications")
     ports = in_memory_ports(MOMENT)
     subscribe_to_events(broker, ports=ports, settings=settings)
     parked = parked_on(broker, REFERRAL_EVENTS)
     async with TestKafkaBroker(broker) as test_broker:
-        await publish(test_broker, agency_entry("agency-b", version=2, email="b@example.org"))
+        await publish(test_broker, delivery_entry("agency-b", version=2, email="b@example.org"))
         await publish(test_broker, referral_entry())
         await publish(test_broker, referral_entry(), data={"referral_id": "ref-1"})
     contacts = cast(InMemoryContacts, ports.agencies)
