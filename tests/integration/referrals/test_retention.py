@@ -16,7 +16,9 @@ import httpx
 import pytest
 
 from services.referrals.adapters.subject_vault import SUBJECT_KEYS
+from services.referrals.domain import erase_subject
 from services.referrals.main import create_app
+from services.referrals.ports import Ports
 from services.referrals.settings import ReferralsSettings
 from tests.access import PrincipalAuth, TestIssuer
 from tests.integration.harness import collect, eventually, headers_of
@@ -29,6 +31,7 @@ from tests.integration.referrals.network import (
     referral_body,
 )
 from tsunagu.store import make_client
+from tsunagu_schemas import ErasureReason
 from tsunagu_schemas.topics import REFERRAL_EVENTS
 
 RETENTION_DAYS = 30
@@ -182,3 +185,35 @@ async def test_two_replicas_sweeping_together_erase_each_expired_referral_once(
         r for r in records if r.key == closed.encode() and headers_of(r)["ce_type"] == ERASED
     )
     assert json.loads(record.value)["reason"] == "retention"
+
+
+async def test_a_key_left_behind_by_an_interrupted_erasure_is_destroyed_by_the_next_sweep(
+    network: Network, replicas: Replicas
+) -> None:
+    sender, receiver = fresh_id(), fresh_id()
+    await _register(network, replicas, sender, receiver)
+    referral_id = await _referral(replicas, sender, receiver)
+    ports: Ports = replicas.apps[0].state.ports
+    # The erasure's update is stored, then the process stops before deleting the key.
+    referral = await ports.referrals.get(referral_id)
+    assert referral is not None
+    expected = referral.version
+    event = erase_subject(
+        referral, actor=sender, reason=ErasureReason.OTHER, now=replicas.clock.now()
+    )
+    assert event is not None
+    assert await ports.referrals.save(referral, event, expected_version=expected, traceparent=None)
+    store = make_client(replicas.settings.mongo_url)
+    try:
+        database = store[replicas.settings.database]
+        assert await database[SUBJECT_KEYS].count_documents({"_id": referral_id}) == 1
+        shown = await replicas.http.get(f"/v1/referrals/{referral_id}", headers=acting(sender))
+        assert shown.json()["subject"] is None  # already unreadable through the service
+
+        await replicas.apps[1].state.retention_sweeper.sweep()
+        assert await database[SUBJECT_KEYS].count_documents({"_id": referral_id}) == 0
+        document = await database["referrals"].find_one({"_id": referral_id})
+        assert document is not None
+        assert "shred_pending" not in document
+    finally:
+        await store.close()
