@@ -41,6 +41,12 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
     key = subject_key(settings)
     vault = SubjectVault.over(database, key)
     referrals = MongoReferrals(database=database, vault=vault, on_write=relay.notify)
+    erasures = MongoErasures(referrals=database[REFERRALS], vault=vault)
+
+    async def prepare() -> None:
+        await referrals.prepare()
+        await erasures.mark_ended(now=ports.clock.now())
+
     ports = Ports(
         referrals=referrals,
         agencies=MongoAgencies(collection=database["agencies"]),
@@ -52,7 +58,7 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
         ),
         sla=settings.sla_policy(),
         coordinator=settings.coordinator_agency_id,
-        erasures=MongoErasures(referrals=database[REFERRALS], vault=vault),
+        erasures=erasures,
         retention=settings.retention(),
     )
     subscribe_to_directory(broker, ports=ports, settings=settings)
@@ -63,7 +69,7 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
         title="Tsunagu referrals",
         description="Referrals and handoffs of a person between the network's agencies.",
         lifespan=service_lifespan(
-            prepare=referrals.prepare,
+            prepare=prepare,
             broker=broker,
             background=[
                 ("relay", relay),

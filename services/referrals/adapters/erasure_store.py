@@ -4,7 +4,8 @@ The change itself (the person's data removed, `erasure` recorded, the event in t
 one guarded update by `referral_store`, which also marks the document `shred_pending`; the data
 key is destroyed afterwards and the mark removed, so a crash between the two leaves a mark the
 retention sweep finds and finishes. Ended referrals carry `retained_since` until erased; both
-fields are indexed, so the sweep reads only what it acts on.
+fields are indexed, so the sweep reads only what it acts on. Referrals that ended before the
+field existed are given it once at start, from when they last changed.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from pymongo.asynchronous.collection import AsyncCollection
 
-from .referral_store import RETAINED_SINCE, SHRED_PENDING
+from .referral_store import CHANGED_AT, ENDED, RETAINED_SINCE, SHRED_PENDING
 from .subject_vault import SubjectVault
 
 
@@ -40,3 +41,17 @@ class MongoErasures:
         selector = {RETAINED_SINCE: {"$lte": before}}
         cursor = self._referrals.find(selector, {"_id": 1}).sort(RETAINED_SINCE).limit(limit)
         return [str(document["_id"]) async for document in cursor]
+
+    async def mark_ended(self, *, now: datetime) -> int:
+        """Give `retained_since` to ended referrals written before it was kept (their documents
+        have no `erasure` field either): when they last changed, or `now` if that is not
+        recorded; return how many were marked."""
+        selector = {"erasure": {"$exists": False}, "status": {"$in": [s.value for s in ENDED]}}
+        marked = 0
+        async for document in self._referrals.find(selector, {CHANGED_AT: 1}):
+            result = await self._referrals.update_one(
+                {"_id": document["_id"], RETAINED_SINCE: {"$exists": False}},
+                {"$set": {RETAINED_SINCE: document.get(CHANGED_AT) or now}},
+            )
+            marked += result.modified_count
+        return marked

@@ -10,11 +10,12 @@ import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
 
+from services.referrals.adapters.erasure_store import MongoErasures
 from services.referrals.adapters.subject_vault import SUBJECT_KEYS
 from services.referrals.domain import erase_subject
 from services.referrals.main import create_app
@@ -167,8 +168,9 @@ async def test_two_replicas_sweeping_together_erase_each_expired_referral_once(
 
     def erase_events(records: list[Any]) -> dict[bytes, set[str]]:
         found: dict[bytes, set[str]] = {}
+        mine = {rid.encode() for rid in (closed, cancelled, still_open, closed_later)}
         for record in records:
-            if headers_of(record)["ce_type"] == ERASED:
+            if record.key in mine and headers_of(record).get("ce_type") == ERASED:
                 found.setdefault(record.key, set()).add(headers_of(record)["ce_id"])
         return found
 
@@ -182,7 +184,7 @@ async def test_two_replicas_sweeping_together_erase_each_expired_referral_once(
     assert still_open.encode() not in events
     assert closed_later.encode() not in events
     record = next(
-        r for r in records if r.key == closed.encode() and headers_of(r)["ce_type"] == ERASED
+        r for r in records if r.key == closed.encode() and headers_of(r).get("ce_type") == ERASED
     )
     assert json.loads(record.value)["reason"] == "retention"
 
@@ -217,3 +219,29 @@ async def test_a_key_left_behind_by_an_interrupted_erasure_is_destroyed_by_the_n
         assert "shred_pending" not in document
     finally:
         await store.close()
+
+
+async def test_referrals_ended_before_retention_was_kept_are_swept_too(
+    network: Network, replicas: Replicas
+) -> None:
+    sender, receiver = fresh_id(), fresh_id()
+    await _register(network, replicas, sender, receiver)
+    referral_id = await _referral(replicas, sender, receiver, "cancel")
+    store = make_client(replicas.settings.mongo_url)
+    try:
+        referrals = store[replicas.settings.database]["referrals"]
+        # As the document was written before erasure and retention existed.
+        await referrals.update_one(
+            {"_id": referral_id}, {"$unset": {"erasure": "", "retained_since": ""}}
+        )
+        erasures = cast(MongoErasures, replicas.apps[0].state.ports.erasures)
+        assert await erasures.mark_ended(now=replicas.clock.now()) == 1
+        document = await referrals.find_one({"_id": referral_id})
+        assert document is not None
+        assert document["retained_since"] == document["changed_at"]
+    finally:
+        await store.close()
+    replicas.clock.moment += timedelta(days=RETENTION_DAYS, minutes=1)
+    assert sum(await replicas.sweep_together()) == 1
+    shown = await replicas.http.get(f"/v1/referrals/{referral_id}", headers=acting(sender))
+    assert shown.json()["erasure"]["reason"] == "retention"

@@ -129,7 +129,7 @@ async def test_a_correction_replaces_the_field_keeps_no_former_value_and_names_i
         return [
             r
             for r in records
-            if r.key == referral_id.encode() and headers_of(r)["ce_type"] == CORRECTED
+            if r.key == referral_id.encode() and headers_of(r).get("ce_type") == CORRECTED
         ]
 
     records = await collect(
