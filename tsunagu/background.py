@@ -1,9 +1,9 @@
 """One way to run work in the background: a loop that starts, backs off on errors, and stops.
 
-The outbox relay, the SLA scanner and the delivery worker each give it a step; the loop runs
-the step again at once while it reports more work, otherwise waits until notified or until the
-interval passes. A failing step is logged and retried after a pause that doubles with each
-failure in a row (up to `max_backoff`, never below the interval).
+The outbox relay, the SLA scanner, the retention sweep and the delivery worker each give it a
+step; the loop runs the step again at once while it reports more work, otherwise waits until
+notified or until the interval passes. A failing step is logged and retried after a pause that
+doubles with each failure in a row (up to `max_backoff`, never below the interval).
 """
 
 from __future__ import annotations

@@ -64,6 +64,17 @@ class HandoffReason(StrEnum):
     OTHER = "other"
 
 
+class ErasureReason(StrEnum):
+    """Why the person's data of a referral was erased (its data key destroyed)."""
+
+    SUBJECT_REQUEST = "subject_request"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+    NO_LONGER_NEEDED = "no_longer_needed"
+    RECORDED_IN_ERROR = "recorded_in_error"
+    RETENTION = "retention"
+    OTHER = "other"
+
+
 REFERRAL_CREATED: Final = "tsunagu.referral.created"
 REFERRAL_ACCEPTED: Final = "tsunagu.referral.accepted"
 REFERRAL_DECLINED: Final = "tsunagu.referral.declined"
@@ -71,6 +82,10 @@ REFERRAL_HANDED_OFF: Final = "tsunagu.referral.handed_off"
 REFERRAL_CLOSED: Final = "tsunagu.referral.closed"
 REFERRAL_CANCELLED: Final = "tsunagu.referral.cancelled"
 REFERRAL_SLA_BREACHED: Final = "tsunagu.referral.sla_breached"
+REFERRAL_SUBJECT_ERASED: Final = "tsunagu.referral.subject_erased"
+"""The person's data of the referral was erased: every party must erase its copy."""
+REFERRAL_SUBJECT_CORRECTED: Final = "tsunagu.referral.subject_corrected"
+"""Fields of the person's data were corrected: parties holding a copy should read it again."""
 
 REFERRAL_EVENT_TYPES: Final = (
     REFERRAL_CREATED,
@@ -80,6 +95,8 @@ REFERRAL_EVENT_TYPES: Final = (
     REFERRAL_CLOSED,
     REFERRAL_CANCELLED,
     REFERRAL_SLA_BREACHED,
+    REFERRAL_SUBJECT_ERASED,
+    REFERRAL_SUBJECT_CORRECTED,
 )
 
 
@@ -108,5 +125,10 @@ class ReferralEventData(BaseModel):
     )
     escalated_to: str | None = Field(
         default=None, description="Coordinator agency told of an SLA breach, if any."
+    )
+    corrected_fields: list[str] | None = Field(
+        default=None,
+        description="On `subject_corrected`: the names of the person's data fields replaced "
+        "(e.g. `subject.contact`, `note`), never their values.",
     )
     occurred_at: datetime

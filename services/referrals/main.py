@@ -14,13 +14,15 @@ from tsunagu.store import make_client
 from tsunagu.web import create_app as create_service_app
 from tsunagu.web import store_and_kafka
 
-from .adapters import api, households, records, transitions
+from .adapters import api, households, records, subject_api, transitions
 from .adapters.access import ACCESS
 from .adapters.agency_store import MongoAgencies
 from .adapters.creation_keys import CREATION_KEYS, MongoCreationKeys
+from .adapters.erasure_store import MongoErasures
 from .adapters.household_store import HOUSEHOLD_LINKS, MongoHouseholdLinks
 from .adapters.problems import PROBLEMS
 from .adapters.referral_store import REFERRALS, SERVICE, MongoReferrals
+from .adapters.retention_sweeper import RetentionSweeper
 from .adapters.sla_scanner import SlaScanner
 from .adapters.subject_vault import SubjectVault, subject_key
 from .adapters.subscribers import subscribe_to_directory
@@ -39,6 +41,12 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
     key = subject_key(settings)
     vault = SubjectVault.over(database, key)
     referrals = MongoReferrals(database=database, vault=vault, on_write=relay.notify)
+    erasures = MongoErasures(referrals=database[REFERRALS], vault=vault)
+
+    async def prepare() -> None:
+        await referrals.prepare()
+        await erasures.mark_ended(now=ports.clock.now())
+
     ports = Ports(
         referrals=referrals,
         agencies=MongoAgencies(collection=database["agencies"]),
@@ -50,20 +58,33 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
         ),
         sla=settings.sla_policy(),
         coordinator=settings.coordinator_agency_id,
+        erasures=erasures,
+        retention=settings.retention(),
     )
     subscribe_to_directory(broker, ports=ports, settings=settings)
     scanner = SlaScanner(ports=ports, interval=settings.sla_scan_seconds)
+    sweeper = RetentionSweeper(ports=ports, interval=settings.retention_scan_seconds)
     verifier, issuer_http = service_verifier(settings, environment=settings.environment)
     app = create_service_app(
         title="Tsunagu referrals",
         description="Referrals and handoffs of a person between the network's agencies.",
         lifespan=service_lifespan(
-            prepare=referrals.prepare,
+            prepare=prepare,
             broker=broker,
-            background=[("relay", relay), ("sla scanner", scanner)],
+            background=[
+                ("relay", relay),
+                ("sla scanner", scanner),
+                ("retention sweep", sweeper),
+            ],
             close=[("issuer client", issuer_http.aclose), ("store", client.close)],
         ),
-        routers=[records.router, api.router, transitions.router, households.router],
+        routers=[
+            records.router,
+            api.router,
+            transitions.router,
+            households.router,
+            subject_api.router,
+        ],
         access=ACCESS,
         verifier=verifier,
         readiness=store_and_kafka(client, broker, kafka_timeout=settings.broker_ping_seconds),
@@ -71,4 +92,5 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
         ports=ports,
     )
     app.state.sla_scanner = scanner
+    app.state.retention_sweeper = sweeper
     return app

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from tsunagu.clock import Clock
 from tsunagu_schemas import ReferralStatus, Urgency
 
-from .domain import DEFAULT_SLA, Agency, Referral, ReferralEvent, SlaPolicy
+from .domain import DEFAULT_RETENTION, DEFAULT_SLA, Agency, Referral, ReferralEvent, SlaPolicy
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,22 @@ class HouseholdLinks(Protocol):
         ...
 
 
+class Erasures(Protocol):
+    """Destroying data keys, and finding the referrals whose person's data must go."""
+
+    async def shred(self, referral_id: str) -> bool:
+        """Destroy the referral's data key; tell whether one was kept."""
+        ...
+
+    async def unshredded(self, *, limit: int) -> list[str]:
+        """Ids of erased referrals whose data key may still be kept."""
+        ...
+
+    async def expired(self, before: datetime, *, limit: int) -> list[str]:
+        """Ids of referrals ended at or before `before` whose person's data is still kept."""
+        ...
+
+
 class ReferralIdTaken(Exception):
     """A new referral's id is already stored."""
 
@@ -111,3 +127,6 @@ class Ports:
     sla: SlaPolicy = DEFAULT_SLA
     coordinator: str | None = None
     """The id of the agency overdue legs are escalated to (named by id only)."""
+    erasures: Erasures | None = None
+    retention: timedelta = DEFAULT_RETENTION
+    """How long the person's data of a closed or cancelled referral is kept."""

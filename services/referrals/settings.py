@@ -12,7 +12,7 @@ from pydantic_settings import SettingsConfigDict
 from tsunagu.settings import ServiceSettings
 from tsunagu.webhook_targets import DEVELOPMENT
 
-from .domain import SlaPolicy
+from .domain import DEFAULT_RETENTION, SlaPolicy
 
 DEVELOPMENT_SUBJECT_KEY_FILE: Final = Path(".tsunagu/keys/referral-subjects.key")
 
@@ -36,6 +36,15 @@ class ReferralsSettings(ServiceSettings):
         default=None,
         description="Id of the agency overdue legs are escalated to (the city office); never "
         "looked up by name.",
+    )
+    retention_days: float = Field(
+        default=DEFAULT_RETENTION.days,
+        gt=0,
+        description="Days the person's data of a closed or cancelled referral is kept before "
+        "the retention sweep erases it (3 years: see docs/design.md).",
+    )
+    retention_scan_seconds: float = Field(
+        default=3600.0, gt=0, description="How often the service sweeps for expired data."
     )
 
     subject_key: SecretStr | None = Field(
@@ -61,6 +70,10 @@ class ReferralsSettings(ServiceSettings):
     def subject_key_path(self) -> Path:
         """The key file to read (the development default when none is configured)."""
         return self.subject_key_file or DEVELOPMENT_SUBJECT_KEY_FILE
+
+    def retention(self) -> timedelta:
+        """How long the person's data of an ended referral is kept."""
+        return timedelta(days=self.retention_days)
 
     def sla_policy(self) -> SlaPolicy:
         """The acceptance deadlines these settings describe."""

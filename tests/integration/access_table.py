@@ -18,6 +18,7 @@ EVERYONE = row(coordinator=OK, auditor=OK, operator=OK, own=OK, other=OK)
 OPEN = dict.fromkeys(PRINCIPALS, PUBLIC)
 AGENCY_ONLY = row(own=OK)
 PARTY_ONLY = row(own=OK, other=HIDDEN)
+HOLDER_OR_COORDINATOR = row(coordinator=OK, own=OK, other=HIDDEN)
 OPERATIONS = {
     ("GET", "/healthz"): OPEN,
     ("GET", "/readyz"): OPEN,
@@ -53,6 +54,9 @@ EXPECTED: dict[str, dict[tuple[str, str], dict[str, str]]] = {
         **{("POST", f"{R}/{a}"): PARTY_ONLY for a in ("close", "cancel")},
         ("POST", f"{R}/links"): PARTY_ONLY,
         ("GET", f"{R}/links"): PARTY_ONLY,
+        ("POST", f"{R}/subject/erase"): HOLDER_OR_COORDINATOR,
+        ("POST", f"{R}/subject/correct"): HOLDER_OR_COORDINATOR,
+        ("GET", f"{R}/subject/disclosure"): HOLDER_OR_COORDINATOR,
         ("GET", "/v1/referrals/provision-records"): row(own=OK, auditor=OK),
     },
     "notifications": {

@@ -36,6 +36,8 @@ BODIES: dict[str, Any] = {
     "decline": {"reason": "no_capacity"},
     "close": {"outcome": "resolved"},
     "cancel": {"reason": "sent_in_error"},
+    "erase": {"reason": "subject_request"},
+    "correct": {"note": "corrected note"},
 }
 
 
@@ -45,7 +47,9 @@ async def _request(
     """The URL, query and body of a request to `path` made by `variant`."""
     referral: str | None = ""
     if "{referral_id}" in path:
-        referral = await new_referral(net) if variant.endswith("agency") else "ref_any"
+        # The coordinator acts for the person of any referral: give it a real one too.
+        real = variant.endswith("agency") or variant == "coordinator"
+        referral = await new_referral(net) if real else "ref_any"
     filled = path.format(
         agency_id=net.a,
         location_id=uuid.uuid4(),

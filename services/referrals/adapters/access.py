@@ -3,6 +3,8 @@
 Only agencies read or change referrals, which hold a person's data; which referral an agency
 may see is decided by the use cases (404 for one it is not party to, so existence never leaks).
 The art. 29 provision record holds no person's data: its agency, or an auditor, reads it.
+The person's rights (disclosure, correction, erasure) are exercised by the holder agency or the
+network's coordinator; the use cases check which agency holds the referral.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from tsunagu.auth import Role
 from tsunagu.auth.policy import AccessPolicy, allow
 
 AGENCY = allow(Role.AGENCY)
+HOLDER_OR_COORDINATOR = allow(Role.AGENCY, Role.COORDINATOR)
 REFERRAL = "/v1/referrals/{referral_id}"
 
 ACCESS: AccessPolicy = {
@@ -23,6 +26,9 @@ ACCESS: AccessPolicy = {
     },
     ("POST", f"{REFERRAL}/links"): AGENCY,
     ("GET", f"{REFERRAL}/links"): AGENCY,
+    ("POST", f"{REFERRAL}/subject/erase"): HOLDER_OR_COORDINATOR,
+    ("POST", f"{REFERRAL}/subject/correct"): HOLDER_OR_COORDINATOR,
+    ("GET", f"{REFERRAL}/subject/disclosure"): HOLDER_OR_COORDINATOR,
     ("GET", "/v1/referrals/provision-records"): allow(
         Role.AGENCY, Role.AUDITOR, own_agency="agency_id"
     ),

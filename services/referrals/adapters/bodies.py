@@ -17,7 +17,16 @@ from tsunagu_schemas import (
 )
 from tsunagu_schemas.bounds import MAX_ITEMS, AgencyId, Code
 
-from ..domain import Action, Handoff, Leg, LegalBasis, NewReferral, Referral, Subject
+from ..domain import (
+    Action,
+    Erasure,
+    Handoff,
+    Leg,
+    LegalBasis,
+    NewReferral,
+    Referral,
+    Subject,
+)
 
 Needs = list[str]
 NeedCodes = Annotated[list[Code], Field(min_length=1, max_length=MAX_ITEMS)]
@@ -96,7 +105,7 @@ class ReferralView(BaseModel):
     legs: list[Leg]
     needs: Needs
     urgency: Urgency
-    subject: Subject
+    subject: Subject | None = Field(description="The person; null once their data was erased.")
     basis: LegalBasis
     note: str | None
     outcome: CloseOutcome | None
@@ -109,6 +118,9 @@ class ReferralView(BaseModel):
     )
     overdue: bool = Field(description="The current leg is past its deadline and unanswered.")
     sla_breached_at: datetime | None = Field(description="When the overdue leg was flagged.")
+    erasure: Erasure | None = Field(
+        default=None, description="When, by whom and why the person's data was erased."
+    )
     created_at: datetime
     updated_at: datetime
 

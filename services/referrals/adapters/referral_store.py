@@ -2,8 +2,8 @@
 
 A change is one update of that document guarded by the version it was made from, carrying its
 event in the same write (the outbox the relay drains); a writer that lost the race matches
-nothing and is told so. The lists, the SLA scan and the provisioning reads query the same
-documents. The person's data is sealed (`subject_vault`).
+nothing and is told so. The lists, the SLA scan, the retention sweep and the provisioning reads
+query the same documents. The person's data is sealed (`subject_vault`).
 
 Referrals kept in the former shape (one `referral_changes` document per change beside a copy of
 the latest state) are taken over once at start: a copy found behind is brought up to date, and
@@ -22,16 +22,22 @@ from pymongo.errors import DuplicateKeyError
 
 from tsunagu.events import outbox_entry
 from tsunagu.outbox import OUTBOX_FIELD
+from tsunagu_schemas import ReferralStatus
 
 from ..domain import Referral, ReferralEvent
 from ..ports import ReferralIdTaken, ReferralQuery
-from .subject_vault import SubjectVault
+from .subject_vault import SEALED, SubjectVault
 
 SERVICE = "referrals"
 REFERRALS = "referrals"
 LEGACY_CHANGES = "referral_changes"
 CHANGED_AT, SLA_DUE = "changed_at", "sla_due"
-INDEXED_ONLY = ("_id", "parties", CHANGED_AT, SLA_DUE, OUTBOX_FIELD)
+RETAINED_SINCE, SHRED_PENDING = "retained_since", "shred_pending"
+"""Since when an ended referral keeps the person's data; that its erased data's key must go."""
+INDEXED_ONLY = ("_id", "parties", CHANGED_AT, SLA_DUE, RETAINED_SINCE, SHRED_PENDING, OUTBOX_FIELD)
+WHILE_PRESENT = (SLA_DUE, RETAINED_SINCE, SEALED)
+"""Fields a change removes when the new state has none (an answered leg, an erased person)."""
+ENDED = (ReferralStatus.CLOSED, ReferralStatus.CANCELLED)
 
 
 class MongoReferrals:
@@ -66,6 +72,8 @@ class MongoReferrals:
             [("parties", ASCENDING), ("status", ASCENDING), ("_id", DESCENDING)]
         )
         await self._referrals.create_index([(SLA_DUE, ASCENDING)])
+        await self._referrals.create_index([(RETAINED_SINCE, ASCENDING)])
+        await self._referrals.create_index([(SHRED_PENDING, ASCENDING)])
 
     async def add(
         self, referral: Referral, event: ReferralEvent, *, traceparent: str | None
@@ -96,8 +104,8 @@ class MongoReferrals:
             "$set": fields,
             "$push": {OUTBOX_FIELD: _entry(event, traceparent)},
         }
-        if SLA_DUE not in fields:
-            change["$unset"] = {SLA_DUE: ""}
+        if absent := {name: "" for name in WHILE_PRESENT if name not in fields}:
+            change["$unset"] = absent
         result = await self._referrals.update_one(
             {"_id": referral.id, "version": expected_version}, change
         )
@@ -192,6 +200,10 @@ def _document(referral: Referral) -> dict[str, Any]:
     leg = referral.leg
     if leg.accept_by is not None and leg.due(leg.accept_by):
         document[SLA_DUE] = leg.accept_by
+    if referral.erasure is not None:
+        document[SHRED_PENDING] = True  # until its data key is known to be gone
+    elif referral.status in ENDED:
+        document[RETAINED_SINCE] = referral.ended_at or referral.updated_at
     return document
 
 

@@ -5,6 +5,10 @@ key-encryption key (`SecretBox`); the person's data — the subject, the note, t
 reference, the leg comments and the outcome comment — is stored only as one value sealed with
 that data key and bound to the referral's id, so a sealed value copied onto another referral
 does not open. Destroying a referral's data key makes every stored copy unreadable at once.
+
+An erased referral's document keeps no sealed value and says so (`erasure`): it is read, by
+any replica whatever keys it still caches, with the person's data absent, and written again
+without a key being made for it.
 """
 
 from __future__ import annotations
@@ -25,6 +29,15 @@ from tsunagu.sealing import KeyUnusable, SecretBox, load_key
 
 SUBJECT_KEYS: Final = "subject_keys"
 SEALED: Final = "sealed"
+ERASURE: Final = "erasure"
+NOTHING_PERSONAL: Final[dict[str, Any]] = {
+    "subject": None,
+    "note": None,
+    "outcome_comment": None,
+    "basis_reference": None,
+    "leg_comments": [],
+    "leg_basis_references": [],
+}
 CACHED_KEYS: Final = 10_000
 
 
@@ -103,6 +116,8 @@ class SubjectVault:
     async def seal(self, referral_id: str, document: Mapping[str, Any]) -> dict[str, Any]:
         """The document to store: the person's data replaced by one sealed value."""
         public, personal = split_personal(document)
+        if public.get(ERASURE) is not None:
+            return public  # whatever personal data the document still held is dropped
         box = await self._box(referral_id, create=True)
         plaintext = json.dumps(personal, separators=(",", ":"), default=str).encode()
         public[SEALED] = box.seal(plaintext, context=_context(referral_id))
@@ -111,6 +126,9 @@ class SubjectVault:
     async def open(self, referral_id: str, document: Mapping[str, Any]) -> dict[str, Any]:
         """The stored document with the person's data opened again. A document written before
         sealing began has no sealed value and is read as it is (sealed when next written)."""
+        if document.get(ERASURE) is not None:
+            public = {k: v for k, v in document.items() if k != SEALED}
+            return merge_personal(public, NOTHING_PERSONAL)
         if SEALED not in document and "subject" in document:
             return dict(document)
         public = {k: v for k, v in document.items() if k != SEALED}
@@ -120,6 +138,12 @@ class SubjectVault:
         except (KeyError, KeyUnusable) as exc:
             raise SubjectUnreadable(f"the person's data of {referral_id} does not open") from exc
         return merge_personal(public, json.loads(plaintext))
+
+    async def destroy(self, referral_id: str) -> bool:
+        """Delete the referral's data key (and forget it here); tell whether one was kept."""
+        self._cache.pop(referral_id, None)
+        result = await self._keys.delete_one({"_id": referral_id})
+        return result.deleted_count == 1
 
     async def _box(self, referral_id: str, *, create: bool) -> SecretBox:
         if (cached := self._cache.get(referral_id)) is not None:

@@ -2,18 +2,27 @@
 
 from .agency import Agency, check_target
 from .basis import BasisKind, GivenBy, LegalBasis, check_basis
-from .disclosure import Direction, ProvisionRecord, provision_records
+from .disclosure import Direction, ProvisionRecord, disclosures_of, provision_records
 from .errors import ActorNotPermitted, ReferralError, ReferralRefused, TransitionNotAllowed
 from .events import ReferralEvent
 from .leg import Leg
 from .lifecycle import RULES, Action, Role, Rule, allowed_actions, rule_for
 from .opening import new_referral_id, open_referral
-from .referral import SYSTEM_ACTOR, Referral
+from .referral import AFTER_ERASURE, SYSTEM_ACTOR, Referral
 from .requests import Handoff, NewReferral
 from .sla import DEFAULT_SLA, SlaPolicy
-from .subject import Subject
+from .subject import Erasure, Subject
+from .subject_rights import (
+    DEFAULT_RETENTION,
+    SubjectCorrection,
+    SubjectFields,
+    correct_subject,
+    erase_subject,
+)
 
 __all__ = [
+    "AFTER_ERASURE",
+    "DEFAULT_RETENTION",
     "DEFAULT_SLA",
     "RULES",
     "SYSTEM_ACTOR",
@@ -22,6 +31,7 @@ __all__ = [
     "Agency",
     "BasisKind",
     "Direction",
+    "Erasure",
     "GivenBy",
     "Handoff",
     "Leg",
@@ -36,10 +46,15 @@ __all__ = [
     "Rule",
     "SlaPolicy",
     "Subject",
+    "SubjectCorrection",
+    "SubjectFields",
     "TransitionNotAllowed",
     "allowed_actions",
     "check_basis",
     "check_target",
+    "correct_subject",
+    "disclosures_of",
+    "erase_subject",
     "new_referral_id",
     "open_referral",
     "provision_records",

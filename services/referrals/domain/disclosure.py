@@ -54,6 +54,11 @@ def provision_records(
     return sorted(found, key=lambda r: (r.disclosed_at, r.referral_id, r.leg))
 
 
+def disclosures_of(referral: Referral) -> list[ProvisionRecord]:
+    """Every disclosure made in one referral, leg by leg, as its giving agency recorded it."""
+    return [_record(referral, index, leg.from_agency_id) for index, leg in enumerate(referral.legs)]
+
+
 def _record(referral: Referral, leg_index: int, agency_id: str) -> ProvisionRecord:
     leg = referral.legs[leg_index]
     return ProvisionRecord(

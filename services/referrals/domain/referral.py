@@ -24,10 +24,13 @@ from .leg import Leg
 from .lifecycle import Action, Role, allowed_actions, rule_for
 from .requests import Handoff
 from .sla import DEFAULT_SLA, SlaPolicy
-from .subject import Subject
+from .subject import Erasure, Subject
 
 SYSTEM_ACTOR = "tsunagu-referrals"
 """The actor of changes the service makes itself, such as flagging an overdue leg."""
+AFTER_ERASURE = (Action.DECLINE, Action.CANCEL, Action.CLOSE)
+"""Once the person's data is erased the referral can only be ended: nobody is asked to take
+on, or handed, a case whose person can no longer be identified."""
 
 
 class Referral(BaseModel):
@@ -41,12 +44,14 @@ class Referral(BaseModel):
     legs: list[Leg]
     needs: list[str]
     urgency: Urgency
-    subject: Subject
+    subject: Subject | None = Field(description="None once the person's data was erased.")
     basis: LegalBasis
     note: str | None = None
     outcome: CloseOutcome | None = None
     outcome_comment: str | None = None
     followers: list[str] = Field(default_factory=list)
+    erasure: Erasure | None = None
+    ended_at: datetime | None = Field(default=None, description="When it was closed or cancelled.")
     created_at: datetime
     updated_at: datetime
 
@@ -71,8 +76,9 @@ class Referral(BaseModel):
         return agency_id in self.parties
 
     def allowed_actions(self) -> list[Action]:
-        """The actions possible in the current status."""
-        return allowed_actions(self.status)
+        """The actions possible in the current status (fewer once the person's data is erased)."""
+        possible = allowed_actions(self.status)
+        return [a for a in possible if a in AFTER_ERASURE] if self.erasure else possible
 
     def accept(self, *, actor: str, now: datetime) -> ReferralEvent:
         """The asked agency accepts: it becomes the holder; the former may keep following."""
@@ -91,6 +97,7 @@ class Referral(BaseModel):
         """The asked agency declines: the holder keeps the case and must route or close it."""
         self._authorise(Action.DECLINE, actor)
         leg = self.leg
+        self._no_personal_text_once_erased(comment)
         leg.status, leg.responded_at = ReferralStatus.DECLINED, now
         leg.reason, leg.comment = reason.value, comment
         self.status = ReferralStatus.DECLINED
@@ -137,8 +144,9 @@ class Referral(BaseModel):
     ) -> ReferralEvent:
         """The holder ends the journey with an outcome."""
         self._authorise(Action.CLOSE, actor)
+        self._no_personal_text_once_erased(comment)
         self.outcome, self.outcome_comment = outcome, comment
-        self.status = ReferralStatus.CLOSED
+        self.status, self.ended_at = ReferralStatus.CLOSED, now
         return self._changed(types.REFERRAL_CLOSED, actor=actor, now=now)
 
     def cancel(self, *, actor: str, reason: CancelReason, now: datetime) -> ReferralEvent:
@@ -153,6 +161,8 @@ class Referral(BaseModel):
         self.status = (
             ReferralStatus.ACCEPTED if self._holder_accepted() else ReferralStatus.CANCELLED
         )
+        if self.status is ReferralStatus.CANCELLED:
+            self.ended_at = now
         return self._changed(types.REFERRAL_CANCELLED, actor=actor, now=now, reason=reason)
 
     @property
@@ -189,9 +199,29 @@ class Referral(BaseModel):
         return role, self.holder_agency_id if role is Role.HOLDER else self.leg.to_agency_id
 
     def _authorise(self, action: Action, actor: str) -> None:
+        if self.erasure is not None and action not in AFTER_ERASURE:
+            raise TransitionNotAllowed(
+                action=action.value,
+                status=f"{self.status.value} and whose person's data was erased",
+                allowed=[a.value for a in self.allowed_actions()],
+            )
         role, agency_id = self.who_may(action)
         if actor != agency_id:
             raise ActorNotPermitted(action=action.value, role=role.value, agency_id=agency_id)
+
+    def _no_personal_text_once_erased(self, comment: str | None) -> None:
+        """A comment may be about the person: none is kept once their data is erased."""
+        if self.erasure is not None and comment:
+            raise ReferralRefused(
+                "the person's data of this referral was erased: send no comment", field="comment"
+            )
+
+    def changed(
+        self, event_type: str, *, actor: str, now: datetime, reason: str | None = None
+    ) -> ReferralEvent:
+        """Count one more version for a change decided elsewhere (the person's rights), and
+        the event telling what the referral became."""
+        return self._changed(event_type, actor=actor, now=now, reason=reason)
 
     def _changed(
         self, event_type: str, *, actor: str, now: datetime, reason: str | None = None

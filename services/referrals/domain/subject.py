@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict, Field
 
+from tsunagu_schemas import ErasureReason
 from tsunagu_schemas.bounds import MAX_ITEMS, Code, Language
 
 
@@ -19,3 +22,13 @@ class Subject(BaseModel):
         default_factory=list, max_length=MAX_ITEMS, description="BCP 47 tags."
     )
     area: Code | None = Field(default=None, description="Area code where the person lives.")
+
+
+class Erasure(BaseModel):
+    """When, by whom and why the person's data of a referral was erased (never the data)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    at: datetime
+    by: str = Field(description="The agency, the coordinator client or the service that erased.")
+    reason: ErasureReason

@@ -18,26 +18,42 @@ from .referrals import (
     list_referrals,
     view_referral,
 )
+from .retention import sweep_retention
 from .sla_watch import flag_overdue
+from .subject_rights import (
+    Disclosure,
+    SubjectRequest,
+    correct_subject_data,
+    disclose_subject_data,
+    erase_subject_data,
+    subject_referral,
+)
 
 __all__ = [
     "ConcurrentUpdate",
+    "Disclosure",
     "PreconditionFailed",
     "ReferralNotFound",
     "RelatedReferral",
     "Request",
+    "SubjectRequest",
     "accept_referral",
     "apply_agency_event",
     "cancel_referral",
     "close_referral",
+    "correct_subject_data",
     "create_referral",
     "create_referral_once",
     "decline_referral",
+    "disclose_subject_data",
+    "erase_subject_data",
     "flag_overdue",
     "hand_off_referral",
     "link_household",
     "list_referrals",
     "provision_record",
     "related_referrals",
+    "subject_referral",
+    "sweep_retention",
     "view_referral",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from services.referrals.domain import Agency, Referral, ReferralEvent
 from services.referrals.ports import Ports, ReferralIdTaken, ReferralQuery
@@ -68,6 +68,32 @@ class InMemoryReferrals:
 
 
 @dataclass
+class InMemoryErasures:
+    """Data keys by referral id, and the erased or ended referrals of `referrals`."""
+
+    referrals: InMemoryReferrals
+    keys: set[str] = field(default_factory=set)
+    shredded: list[str] = field(default_factory=list)
+
+    async def shred(self, referral_id: str) -> bool:
+        self.shredded.append(referral_id)
+        kept = referral_id in self.keys
+        self.keys.discard(referral_id)
+        return kept
+
+    async def unshredded(self, *, limit: int) -> list[str]:
+        erased = [r.id for r in self.referrals.stored.values() if r.erasure is not None]
+        return [rid for rid in erased if rid in self.keys][:limit]
+
+    async def expired(self, before: datetime, *, limit: int) -> list[str]:
+        return [
+            r.id
+            for r in self.referrals.stored.values()
+            if r.erasure is None and r.ended_at is not None and r.ended_at <= before
+        ][:limit]
+
+
+@dataclass
 class InMemoryAgencies:
     """The local directory: an agency is replaced only by a higher version."""
 
@@ -112,13 +138,18 @@ class InMemoryCreationKeys:
         return held, first == fingerprint
 
 
-def in_memory_ports(*agencies: Agency, coordinator: str | None = None) -> Ports:
+def in_memory_ports(
+    *agencies: Agency, coordinator: str | None = None, retention: timedelta = timedelta(days=30)
+) -> Ports:
     """Ports over empty in-memory stores that know `agencies`."""
+    referrals = InMemoryReferrals()
     return Ports(
-        referrals=InMemoryReferrals(),
+        referrals=referrals,
         agencies=InMemoryAgencies({a.agency_id: a for a in agencies}),
         clock=MovableClock(),
         households=InMemoryHouseholds(),
         creation_keys=InMemoryCreationKeys(),
         coordinator=coordinator,
+        erasures=InMemoryErasures(referrals),
+        retention=retention,
     )
