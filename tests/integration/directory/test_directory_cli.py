@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from pathlib import Path
 
 import httpx
@@ -17,10 +18,17 @@ from tests.integration.directory.conftest import coordinator, serving
 from tsunagu_ops.cli.main import app
 from tsunagu_ops.demo.network import NETWORK
 
+SERVICE_LOG_LINE = re.compile(rb"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \[")
+"""A line a service served in this process logged: it lands in the runner's capture too."""
+
 
 async def tsunagu(*args: str) -> Result:
-    """Run the command line in a thread, so the served apps keep answering on this loop."""
-    return await asyncio.to_thread(CliRunner().invoke, app, list(args))
+    """Run the command line in a thread, so the served apps keep answering on this loop; what
+    those apps log meanwhile is taken out of the command's output."""
+    result = await asyncio.to_thread(CliRunner().invoke, app, list(args))
+    lines = result.stdout_bytes.splitlines(keepends=True)
+    result.stdout_bytes = b"".join(line for line in lines if not SERVICE_LOG_LINE.match(line))
+    return result
 
 
 async def seed(url: str, count: int | None = None) -> None:
