@@ -14,7 +14,7 @@ from tsunagu.store import make_client
 from tsunagu.web import create_app as create_service_app
 from tsunagu.web import store_and_kafka
 
-from .adapters import api, households, records, subject_api, transitions
+from .adapters import api, households, records, stats_api, subject_api, transitions
 from .adapters.access import ACCESS
 from .adapters.agency_store import MongoAgencies
 from .adapters.creation_keys import CREATION_KEYS, MongoCreationKeys
@@ -24,6 +24,7 @@ from .adapters.problems import PROBLEMS
 from .adapters.referral_store import REFERRALS, SERVICE, MongoReferrals
 from .adapters.retention_sweeper import RetentionSweeper
 from .adapters.sla_scanner import SlaScanner
+from .adapters.stats_store import MongoReferralFacts
 from .adapters.subject_vault import SubjectVault, subject_key
 from .adapters.subscribers import subscribe_to_directory
 from .ports import Ports
@@ -42,9 +43,11 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
     vault = SubjectVault.over(database, key)
     referrals = MongoReferrals(database=database, vault=vault, on_write=relay.notify)
     erasures = MongoErasures(referrals=database[REFERRALS], vault=vault)
+    facts = MongoReferralFacts(database[REFERRALS])
 
     async def prepare() -> None:
         await referrals.prepare()
+        await facts.ensure_indexes()
         await erasures.mark_ended(now=ports.clock.now())
 
     ports = Ports(
@@ -60,6 +63,8 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
         coordinator=settings.coordinator_agency_id,
         erasures=erasures,
         retention=settings.retention(),
+        facts=facts,
+        stats_min_count=settings.stats_min_count,
     )
     subscribe_to_directory(broker, ports=ports, settings=settings)
     scanner = SlaScanner(ports=ports, interval=settings.sla_scan_seconds)
@@ -80,6 +85,7 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
         ),
         routers=[
             records.router,
+            stats_api.router,
             api.router,
             transitions.router,
             households.router,

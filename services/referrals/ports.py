@@ -10,6 +10,7 @@ from tsunagu.clock import Clock
 from tsunagu_schemas import ReferralStatus, Urgency
 
 from .domain import DEFAULT_RETENTION, DEFAULT_SLA, Agency, Referral, ReferralEvent, SlaPolicy
+from .domain.stats import DEFAULT_MIN_COUNT, ReferralFacts
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,14 @@ class CreationKeys(Protocol):
         ...
 
 
+class ReferralFactsSource(Protocol):
+    """The public facts of referrals that statistics count."""
+
+    async def changed_since(self, since: datetime) -> list[ReferralFacts]:
+        """Every referral changed at or after `since`."""
+        ...
+
+
 class AgencyDirectory(Protocol):
     """The local read model of the directory."""
 
@@ -130,3 +139,6 @@ class Ports:
     erasures: Erasures | None = None
     retention: timedelta = DEFAULT_RETENTION
     """How long the person's data of a closed or cancelled referral is kept."""
+    facts: ReferralFactsSource | None = None
+    stats_min_count: int = DEFAULT_MIN_COUNT
+    """The smallest count statistics show (smaller ones are withheld)."""

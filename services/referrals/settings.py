@@ -13,6 +13,7 @@ from tsunagu.settings import ServiceSettings
 from tsunagu.webhook_targets import DEVELOPMENT
 
 from .domain import DEFAULT_RETENTION, SlaPolicy
+from .domain.stats import DEFAULT_MIN_COUNT
 
 DEVELOPMENT_SUBJECT_KEY_FILE: Final = Path(".tsunagu/keys/referral-subjects.key")
 
@@ -36,6 +37,12 @@ class ReferralsSettings(ServiceSettings):
         default=None,
         description="Id of the agency overdue legs are escalated to (the city office); never "
         "looked up by name.",
+    )
+    stats_min_count: int = Field(
+        default=DEFAULT_MIN_COUNT,
+        ge=1,
+        description="The smallest count network statistics show; smaller ones are withheld, "
+        "and so are rates and medians over fewer cases, so no person can be singled out.",
     )
     retention_days: float = Field(
         default=DEFAULT_RETENTION.days,

@@ -64,7 +64,7 @@ async def _request(
     if path == "/v1/referrals":
         query = {"agency_id": net.a}
         body = referral_body(net.a, net.c) if method == "POST" else None
-    elif path.endswith("/provision-records"):
+    elif path.endswith(("/provision-records", "/stats")):
         query = {"agency_id": net.a, "since": (now - timedelta(days=1)).isoformat()}
         query["until"] = now.isoformat()
     elif path == "/v1/agencies" and method == "POST":

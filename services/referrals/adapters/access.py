@@ -32,4 +32,7 @@ ACCESS: AccessPolicy = {
     ("GET", "/v1/referrals/provision-records"): allow(
         Role.AGENCY, Role.AUDITOR, own_agency="agency_id"
     ),
+    ("GET", "/v1/referrals/stats"): allow(
+        Role.AGENCY, Role.COORDINATOR, Role.OPERATOR, Role.AUDITOR, own_agency="agency_id"
+    ),
 }

@@ -20,6 +20,7 @@ from .referrals import (
 )
 from .retention import sweep_retention
 from .sla_watch import flag_overdue
+from .stats import network_statistics
 from .subject_rights import (
     Disclosure,
     SubjectRequest,
@@ -51,6 +52,7 @@ __all__ = [
     "hand_off_referral",
     "link_household",
     "list_referrals",
+    "network_statistics",
     "provision_record",
     "related_referrals",
     "subject_referral",
