@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 
+import httpx
 import pytest
 
 from services.referrals.main import create_app
@@ -60,3 +61,13 @@ async def network(
     finally:
         await store.drop_database(referrals_settings.database)
         await store.close()
+
+
+@pytest.fixture
+async def replica(
+    network: Network, referrals_settings: ReferralsSettings, test_issuer: TestIssuer
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A second replica beside the suite's: same database and consumer group, its own relay
+    and its own cache of data keys."""
+    async with running(create_app(referrals_settings), PrincipalAuth(test_issuer)) as http:
+        yield http

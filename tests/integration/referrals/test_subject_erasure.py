@@ -6,33 +6,21 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import bson
 import httpx
-import pytest
 
 from services.referrals.adapters.subject_vault import SUBJECT_KEYS
-from services.referrals.main import create_app
 from services.referrals.settings import ReferralsSettings
-from tests.access import PrincipalAuth, TestIssuer, as_role
-from tests.integration.harness import collect, headers_of, running
+from tests.access import as_role
+from tests.integration.harness import collect, headers_of
 from tests.integration.referrals.network import Network, acting, consent, fresh_id
 from tsunagu.store import make_client
 from tsunagu_schemas.topics import REFERRAL_EVENTS
 
 ERASED = "tsunagu.referral.subject_erased"
 ERASE = {"reason": "subject_request"}
-
-
-@pytest.fixture
-async def replica(
-    network: Network, referrals_settings: ReferralsSettings, test_issuer: TestIssuer
-) -> AsyncIterator[httpx.AsyncClient]:
-    """A second replica on the same database, with its own cache of data keys."""
-    async with running(create_app(referrals_settings), PrincipalAuth(test_issuer)) as http:
-        yield http
 
 
 async def _marked_referral(network: Network, marker: str) -> tuple[str, str, str]:

@@ -4,27 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
-import pytest
 
-from services.referrals.main import create_app
-from services.referrals.settings import ReferralsSettings
-from tests.access import PrincipalAuth, TestIssuer
-from tests.integration.harness import collect, headers_of, running
+from tests.integration.harness import collect, headers_of
 from tests.integration.referrals.network import Network, acting, fresh_id, referral_body
 from tsunagu_schemas.topics import REFERRAL_EVENTS
-
-
-@pytest.fixture
-async def replica(
-    network: Network, referrals_settings: ReferralsSettings, test_issuer: TestIssuer
-) -> AsyncIterator[httpx.AsyncClient]:
-    """A second replica beside the suite's: same database, same consumer group, own relay."""
-    async with running(create_app(referrals_settings), PrincipalAuth(test_issuer)) as http:
-        yield http
 
 
 def _events_of(referral_id: str, records: list[Any]) -> list[Any]:

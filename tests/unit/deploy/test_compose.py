@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import importlib
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from pydantic_settings import BaseSettings
+
+from tests.unit.deploy.service_settings import env_names, settings_class
 
 COMPOSE = Path(__file__).resolve().parents[3] / "docker-compose.yml"
 SERVICES = ("directory", "referrals", "notifications", "audit")
@@ -18,21 +18,6 @@ DEFAULT_PORTS = {"directory": 8001, "referrals": 8002, "notifications": 8003, "a
 
 def _compose() -> dict[str, Any]:
     return yaml.safe_load(COMPOSE.read_text())
-
-
-def _settings_class(name: str) -> type[BaseSettings]:
-    module = importlib.import_module(f"services.{name}.settings")
-    return getattr(module, f"{name.capitalize()}Settings")  # type: ignore[no-any-return]
-
-
-def _env_names(cls: type[BaseSettings]) -> set[str]:
-    """Every environment variable a settings class reads."""
-    prefix = str(cls.model_config.get("env_prefix", ""))
-    names = set()
-    for field_name, field in cls.model_fields.items():
-        alias = field.validation_alias
-        names.add(alias.upper() if isinstance(alias, str) else f"{prefix}{field_name}".upper())
-    return names
 
 
 def _resolved(value: object) -> str:
@@ -59,7 +44,7 @@ def test_each_service_runs_its_module_on_its_documented_port(name: str) -> None:
     assert service["command"] == ["python", "-m", f"services.{name}"]
     assert service["ports"] == [f"{port}:{port}"]
     assert int(env[f"TSUNAGU_{name.upper()}_PORT"]) == port
-    assert _settings_class(name)().port == port  # type: ignore[attr-defined]
+    assert settings_class(name)().port == port  # type: ignore[attr-defined]
     assert f"{port}/readyz" in " ".join(service["healthcheck"]["test"])
     assert set(service["depends_on"]) == {"kafka", "kafka-acl", "mongo"}
 
@@ -69,8 +54,8 @@ def test_each_compose_variable_is_one_the_service_reads_and_it_accepts_them(
     name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     env = _compose()["services"][name]["environment"]
-    cls = _settings_class(name)
-    assert set(env) <= _env_names(cls), set(env) - _env_names(cls)
+    cls = settings_class(name)
+    assert set(env) <= env_names(cls), set(env) - env_names(cls)
     for key, value in env.items():
         monkeypatch.setenv(key, _resolved(value))
     settings: Any = cls()

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 import pytest
 from pydantic_settings import BaseSettings
 
 from tests.unit.deploy.k8s import K8S, named, of_kind, production
+from tests.unit.deploy.service_settings import env_names, settings_class
 
 SERVICES = ("directory", "referrals", "notifications", "audit")
 URL_PIECES = {"MONGO_PASSWORD", "MONGO_HOSTS", "MONGO_OPTIONS"}
@@ -16,19 +16,11 @@ URL_PIECES = {"MONGO_PASSWORD", "MONGO_HOSTS", "MONGO_OPTIONS"}
 
 
 def _settings(service: str) -> BaseSettings:
-    module = importlib.import_module(f"services.{service}.settings")
-    cls: type[BaseSettings] = getattr(module, f"{service.capitalize()}Settings")
-    return cls.model_construct()
+    return settings_class(service).model_construct()
 
 
 def _env_names(service: str) -> set[str]:
-    cls = type(_settings(service))
-    prefix = str(cls.model_config.get("env_prefix", ""))
-    names = set()
-    for field_name, field in cls.model_fields.items():
-        alias = field.validation_alias
-        names.add(alias.upper() if isinstance(alias, str) else f"{prefix}{field_name}".upper())
-    return names
+    return env_names(settings_class(service))
 
 
 def _container(service: str) -> dict[str, Any]:
