@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from fastapi import FastAPI
 
 from tsunagu.auth.settings import service_verifier
@@ -23,6 +25,7 @@ from .adapters.problems import PROBLEMS
 from .adapters.referral_store import REFERRALS, SERVICE, MongoReferrals
 from .adapters.sla_scanner import SlaScanner
 from .adapters.subject_vault import SubjectVault, subject_key
+from .adapters.subject_view_store import SUBJECT_VIEWS, MongoSubjectViews
 from .adapters.subscribers import subscribe_to_directory
 from .ports import Ports
 from .settings import ReferralsSettings
@@ -36,6 +39,12 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
     relay = OutboxRelay(
         collection=database[REFERRALS], broker=broker, poll_seconds=settings.relay_poll_seconds
     )
+    # Reads of people's data are kept apart from the referrals (a read changes no referral),
+    # each with its event, drained by a relay of their own.
+    view_relay = OutboxRelay(
+        collection=database[SUBJECT_VIEWS], broker=broker, poll_seconds=settings.relay_poll_seconds
+    )
+    views = MongoSubjectViews(collection=database[SUBJECT_VIEWS], on_write=view_relay.notify)
     key = subject_key(settings)
     vault = SubjectVault.over(database, key)
     referrals = MongoReferrals(database=database, vault=vault, on_write=relay.notify)
@@ -44,6 +53,7 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
         agencies=MongoAgencies(collection=database["agencies"]),
         clock=clock or SystemClock(),
         households=MongoHouseholdLinks(collection=database[HOUSEHOLD_LINKS]),
+        views=views,
         creation_keys=MongoCreationKeys(
             collection=database[CREATION_KEYS],
             secret=derived_key(key, "tsunagu referrals: idempotency fingerprints"),
@@ -58,9 +68,9 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
         title="Tsunagu referrals",
         description="Referrals and handoffs of a person between the network's agencies.",
         lifespan=service_lifespan(
-            prepare=referrals.prepare,
+            prepare=_prepare(referrals, views),
             broker=broker,
-            background=[("relay", relay), ("sla scanner", scanner)],
+            background=[("relay", relay), ("view relay", view_relay), ("sla scanner", scanner)],
             close=[("issuer client", issuer_http.aclose), ("store", client.close)],
         ),
         routers=[records.router, api.router, transitions.router, households.router],
@@ -72,3 +82,13 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
     )
     app.state.sla_scanner = scanner
     return app
+
+
+def _prepare(referrals: MongoReferrals, views: MongoSubjectViews) -> Callable[[], Awaitable[None]]:
+    """What must be ready before the service answers: the stores' indexes, the take-over."""
+
+    async def prepare() -> None:
+        await referrals.prepare()
+        await views.ensure_indexes()
+
+    return prepare

@@ -3,7 +3,13 @@
 from .agency import Agency, check_target
 from .basis import BasisKind, GivenBy, LegalBasis, check_basis
 from .disclosure import Direction, ProvisionRecord, provision_records
-from .errors import ActorNotPermitted, ReferralError, ReferralRefused, TransitionNotAllowed
+from .errors import (
+    ActorNotPermitted,
+    ReferralError,
+    ReferralRefused,
+    SubjectHidden,
+    TransitionNotAllowed,
+)
 from .events import ReferralEvent
 from .leg import Leg
 from .lifecycle import RULES, Action, Role, Rule, allowed_actions, rule_for
@@ -12,9 +18,12 @@ from .referral import SYSTEM_ACTOR, Referral
 from .requests import Handoff, NewReferral
 from .sla import DEFAULT_SLA, SlaPolicy
 from .subject import Subject
+from .subject_views import READ_ROUTE, SubjectView, subject_view
+from .visibility import HiddenReason, Standing, Visibility, covers, standing_of, visibility
 
 __all__ = [
     "DEFAULT_SLA",
+    "READ_ROUTE",
     "RULES",
     "SYSTEM_ACTOR",
     "Action",
@@ -24,6 +33,7 @@ __all__ = [
     "Direction",
     "GivenBy",
     "Handoff",
+    "HiddenReason",
     "Leg",
     "LegalBasis",
     "NewReferral",
@@ -35,13 +45,21 @@ __all__ = [
     "Role",
     "Rule",
     "SlaPolicy",
+    "Standing",
     "Subject",
+    "SubjectHidden",
+    "SubjectView",
     "TransitionNotAllowed",
+    "Visibility",
     "allowed_actions",
     "check_basis",
     "check_target",
+    "covers",
     "new_referral_id",
     "open_referral",
     "provision_records",
     "rule_for",
+    "standing_of",
+    "subject_view",
+    "visibility",
 ]

@@ -2,7 +2,8 @@
 
 from .creation import create_referral_once
 from .households import RelatedReferral, link_household, related_referrals
-from .provision import provision_record
+from .provision import AgencyRecord, provision_record
+from .reading import Shown, access_log, list_shown, may_see_subject, read_referral, shown_to
 from .referrals import (
     ConcurrentUpdate,
     PreconditionFailed,
@@ -21,12 +22,15 @@ from .referrals import (
 from .sla_watch import flag_overdue
 
 __all__ = [
+    "AgencyRecord",
     "ConcurrentUpdate",
     "PreconditionFailed",
     "ReferralNotFound",
     "RelatedReferral",
     "Request",
+    "Shown",
     "accept_referral",
+    "access_log",
     "apply_agency_event",
     "cancel_referral",
     "close_referral",
@@ -37,7 +41,11 @@ __all__ = [
     "hand_off_referral",
     "link_household",
     "list_referrals",
+    "list_shown",
+    "may_see_subject",
     "provision_record",
+    "read_referral",
     "related_referrals",
+    "shown_to",
     "view_referral",
 ]
