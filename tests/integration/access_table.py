@@ -53,6 +53,7 @@ EXPECTED: dict[str, dict[tuple[str, str], dict[str, str]]] = {
         **{("POST", f"{R}/{a}"): PARTY_ONLY for a in ("close", "cancel")},
         ("POST", f"{R}/links"): PARTY_ONLY,
         ("GET", f"{R}/links"): PARTY_ONLY,
+        ("GET", f"{R}/access-log"): PARTY_ONLY,  # the holder; another party gets 403
         ("GET", "/v1/referrals/provision-records"): row(own=OK, auditor=OK),
     },
     "notifications": {
