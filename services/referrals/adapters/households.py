@@ -30,7 +30,10 @@ class RelatedView(BaseModel):
 
     id: str
     status: ReferralStatus
-    party: bool = Field(description="Whether the viewer is party to it (and may read it).")
+    party: bool = Field(
+        description="Whether the viewer is party to it (and may read it, its person as the "
+        "reading policy allows)."
+    )
 
 
 class RelatedList(BaseModel):
