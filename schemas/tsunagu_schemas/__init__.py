@@ -20,6 +20,7 @@ from .referral import (
     ReferralStatus,
     Urgency,
 )
+from .subject_view import SubjectViewedData, ViewPurpose
 
 __all__ = [
     "KINDS",
@@ -40,8 +41,10 @@ __all__ = [
     "ReferralEventData",
     "ReferralStatus",
     "ServiceEntry",
+    "SubjectViewedData",
     "UnknownEventType",
     "Urgency",
+    "ViewPurpose",
     "format_time",
     "kind_of",
     "kind_of_topic",

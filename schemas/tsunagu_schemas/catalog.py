@@ -7,7 +7,7 @@ from typing import Final
 
 from pydantic import BaseModel
 
-from . import agency, notification, referral, topics
+from . import agency, notification, referral, subject_view, topics
 
 SCHEMA_VERSION: Final = "v1"
 DATASCHEMA_BASE: Final = "https://schemas.tsunagu.org/v1"
@@ -51,7 +51,15 @@ NOTIFICATION: Final = EventKind(
     notification.NotificationEventData,
 )
 
-KINDS: Final = (REFERRAL, AGENCY, NOTIFICATION, AGENCY_DELIVERY)
+SUBJECT_VIEW: Final = EventKind(
+    "subject-view-event",
+    topics.REFERRAL_EVENTS,
+    subject_view.SUBJECT_VIEW_EVENT_TYPES,
+    subject_view.SubjectViewedData,
+)
+"""Reads of a person's data travel with the referral's events, under their own data model."""
+
+KINDS: Final = (REFERRAL, AGENCY, NOTIFICATION, AGENCY_DELIVERY, SUBJECT_VIEW)
 
 
 class UnknownEventType(LookupError):
@@ -67,7 +75,8 @@ def kind_of(event_type: str) -> EventKind:
 
 
 def kind_of_topic(topic: str) -> EventKind:
-    """Return the kind of events that travel on a topic."""
+    """Return the first kind of events that travel on a topic (the referral topic also carries
+    `SUBJECT_VIEW`)."""
     for kind in KINDS:
         if kind.topic == topic:
             return kind

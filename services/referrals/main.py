@@ -26,6 +26,7 @@ from .adapters.retention_sweeper import RetentionSweeper
 from .adapters.sla_scanner import SlaScanner
 from .adapters.stats_store import MongoReferralFacts
 from .adapters.subject_vault import SubjectVault, subject_key
+from .adapters.subject_view_store import SUBJECT_VIEWS, MongoSubjectViews
 from .adapters.subscribers import subscribe_to_directory
 from .ports import Ports
 from .settings import ReferralsSettings
@@ -39,6 +40,12 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
     relay = OutboxRelay(
         collection=database[REFERRALS], broker=broker, poll_seconds=settings.relay_poll_seconds
     )
+    # Reads of people's data are kept apart from the referrals (a read changes no referral),
+    # each with its event, drained by a relay of their own.
+    view_relay = OutboxRelay(
+        collection=database[SUBJECT_VIEWS], broker=broker, poll_seconds=settings.relay_poll_seconds
+    )
+    views = MongoSubjectViews(collection=database[SUBJECT_VIEWS], on_write=view_relay.notify)
     key = subject_key(settings)
     vault = SubjectVault.over(database, key)
     referrals = MongoReferrals(database=database, vault=vault, on_write=relay.notify)
@@ -46,7 +53,9 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
     facts = MongoReferralFacts(database[REFERRALS])
 
     async def prepare() -> None:
+        """The stores' indexes and the take-over, before the service answers."""
         await referrals.prepare()
+        await views.ensure_indexes()
         await facts.ensure_indexes()
         await erasures.mark_ended(now=ports.clock.now())
 
@@ -55,6 +64,7 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
         agencies=MongoAgencies(collection=database["agencies"]),
         clock=clock or SystemClock(),
         households=MongoHouseholdLinks(collection=database[HOUSEHOLD_LINKS]),
+        views=views,
         creation_keys=MongoCreationKeys(
             collection=database[CREATION_KEYS],
             secret=derived_key(key, "tsunagu referrals: idempotency fingerprints"),
@@ -78,6 +88,7 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
             broker=broker,
             background=[
                 ("relay", relay),
+                ("view relay", view_relay),
                 ("sla scanner", scanner),
                 ("retention sweep", sweeper),
             ],

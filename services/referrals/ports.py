@@ -9,7 +9,15 @@ from typing import Protocol
 from tsunagu.clock import Clock
 from tsunagu_schemas import ReferralStatus, Urgency
 
-from .domain import DEFAULT_RETENTION, DEFAULT_SLA, Agency, Referral, ReferralEvent, SlaPolicy
+from .domain import (
+    DEFAULT_RETENTION,
+    DEFAULT_SLA,
+    Agency,
+    Referral,
+    ReferralEvent,
+    SlaPolicy,
+    SubjectView,
+)
 from .domain.stats import DEFAULT_MIN_COUNT, ReferralFacts
 
 
@@ -89,6 +97,24 @@ class Erasures(Protocol):
         ...
 
 
+class SubjectViewLog(Protocol):
+    """The record of every read of a person's data, each stored with its event (an outbox)."""
+
+    async def record(self, view: SubjectView, *, traceparent: str | None) -> None:
+        """Keep the read and its `subject_viewed` event, in one write."""
+        ...
+
+    async def of_referral(self, referral_id: str) -> list[SubjectView]:
+        """Every read of the referral's person's data, oldest first."""
+        ...
+
+    async def by_agency(
+        self, agency_id: str, *, since: datetime, until: datetime
+    ) -> list[SubjectView]:
+        """The reads the agency made in [since, until), oldest first."""
+        ...
+
+
 class ReferralIdTaken(Exception):
     """A new referral's id is already stored."""
 
@@ -132,6 +158,7 @@ class Ports:
     agencies: AgencyDirectory
     clock: Clock
     households: HouseholdLinks
+    views: SubjectViewLog
     creation_keys: CreationKeys | None = None
     sla: SlaPolicy = DEFAULT_SLA
     coordinator: str | None = None

@@ -2,8 +2,9 @@
 
 A request whose answer was lost (a killed service, a store away) is retried; a transition is
 guarded by `If-Match`, so a retry of one that did go through gets 409/412, and the referral's
-state then tells whether it was done. A create is not guarded: before retrying one, the
-generator looks for it by the unique note it carries.
+state then tells whether it was done. A create carries an `Idempotency-Key`, so its retry
+returns the referral a lost attempt made instead of opening another (lists, which never show
+the person's data, could not find it by its note).
 """
 
 from __future__ import annotations
@@ -117,34 +118,17 @@ class LoadGenerator:
     async def _create(self, marker: str) -> dict[str, Any]:
         started = time.monotonic()
         body = _create_body(self._network, marker)
+        key = {"Idempotency-Key": marker}
         while True:
-            response = await self._post(self._url, self._network.a, body)
+            response = await self._post(self._url, self._network.a, body, **key)
             if response is not None:
                 assert response.status_code == 201, response.text
                 created: dict[str, Any] = response.json()
                 break
             await self._retry_pause(started, "create")
-            found = await self._find_created(marker, started)
-            if found is not None:
-                created = found
-                break
         self.report.referrals.append(str(created["id"]))
         self.report.transitions += 1
         return created
-
-    async def _find_created(self, marker: str, started: float) -> dict[str, Any] | None:
-        """The referral a lost create made, if it was made."""
-        while True:
-            try:
-                response = await self._http.get(
-                    self._url, params={"limit": 100}, headers=acting(self._network.a)
-                )
-                if response.status_code == 200:
-                    items = response.json()["items"]
-                    return next((r for r in items if r.get("note") == marker), None)
-            except httpx.TransportError:
-                pass
-            await self._retry_pause(started, "looking for a created referral")
 
     async def _current(self, referral_id: str, agency: str, started: float) -> dict[str, Any]:
         while True:

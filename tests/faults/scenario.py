@@ -22,6 +22,7 @@ from tests.faults.settlement import (
     group_lag,
     inbox_event_ids,
     produced_events,
+    produced_reads,
 )
 from tests.integration.kafka_positions import read_until_now
 from tsunagu_schemas.topics import (
@@ -99,7 +100,8 @@ async def assert_settled_exactly_once(
         assert_each_referral_produced_its_events(events, report.referrals)
         referrals = {str(data["referral_id"]) for data in events.values()}
         audited = await audited_event_ids(http, stack.urls["audit"], referrals)
-        assert_recorded_exactly_once(events, audited, where="audit log")
+        reads = produced_reads(records, referrals)
+        assert_recorded_exactly_once({*events, *reads}, audited, where="audit log")
         for agency in (network.a, network.b, network.c):
             inbox = await inbox_event_ids(http, stack.urls["notifications"], agency)
             assert_recorded_exactly_once(

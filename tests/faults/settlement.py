@@ -14,7 +14,7 @@ from tests.access import acting, as_role
 from tests.infra import kafka_options
 from tests.integration.kafka_positions import Records, partitions_of
 from tsunagu.events import PoisonEvent, parse_event
-from tsunagu_schemas import ReferralEventData
+from tsunagu_schemas import ReferralEventData, SubjectViewedData
 
 EVENTS_PER_REFERRAL = 5
 
@@ -43,6 +43,28 @@ def produced_events(records: Records, agencies: Iterable[str]) -> dict[str, dict
         if isinstance(event.data, ReferralEventData) and network & set(data["parties"]):
             events[event.id] = data
     return events
+
+
+def produced_reads(records: Records, referral_ids: Iterable[str]) -> set[str]:
+    """The ids of the `subject_viewed` events of `referral_ids` (reads that showed the person's
+    data, such as the load's look-ups after a lost answer): audited, never in an inbox."""
+    wanted = set(referral_ids)
+    found: set[str] = set()
+    for record in records:
+        headers = {name: value.decode() for name, value in record.headers}
+        try:
+            event = parse_event(
+                headers=headers,
+                body=record.value,
+                topic=record.topic,
+                partition=record.partition,
+                offset=record.offset,
+            )
+        except PoisonEvent:
+            continue
+        if isinstance(event.data, SubjectViewedData) and event.data.referral_id in wanted:
+            found.add(event.id)
+    return found
 
 
 def assert_each_referral_produced_its_events(

@@ -57,6 +57,7 @@ EXPECTED: dict[str, dict[tuple[str, str], dict[str, str]]] = {
         ("POST", f"{R}/subject/erase"): HOLDER_OR_COORDINATOR,
         ("POST", f"{R}/subject/correct"): HOLDER_OR_COORDINATOR,
         ("GET", f"{R}/subject/disclosure"): HOLDER_OR_COORDINATOR,
+        ("GET", f"{R}/access-log"): PARTY_ONLY,  # the holder; another party gets 403
         ("GET", "/v1/referrals/provision-records"): row(own=OK, auditor=OK),
         ("GET", "/v1/referrals/stats"): row(coordinator=OK, auditor=OK, operator=OK, own=OK),
     },

@@ -16,6 +16,8 @@ from tests.access import acting
 from tests.integration.harness import eventually
 from tests.integration.kafka_positions import Records, read_from
 
+SUBJECT_VIEWED = "tsunagu.referral.subject_viewed"
+"""Reads of a person's data: published by their own relay, so in no fixed order with changes."""
 SUBJECT = {"display_name": "鈴木 家族 (scenario)", "contact": "090-0000-7777", "birth_year": 1984}
 
 
@@ -98,14 +100,17 @@ class City:
         assert response.status_code == 200, response.text
         return list(response.json()["items"])
 
-    async def audit_records(self, referral_id: str, count: int) -> list[dict[str, Any]]:
-        """The referral's audit records, once at least `count` are there."""
+    async def audit_records(
+        self, referral_id: str, count: int, *, reads: bool = False
+    ) -> list[dict[str, Any]]:
+        """The referral's audit records of changes (with `reads`: of reads of the person's data
+        only), once at least `count` are there."""
 
         async def found() -> list[dict[str, Any]] | None:
             response = await self.audit.get(
                 "/v1/audit/records", params={"referral_id": referral_id, "limit": 100}
             )
-            items = list(response.json()["items"])
+            items = [i for i in response.json()["items"] if (i["type"] == SUBJECT_VIEWED) is reads]
             return items if len(items) >= count else None
 
         records: list[dict[str, Any]] = await eventually(found, timeout=20)
@@ -139,14 +144,19 @@ def referral_body(sender: str, receiver: str, now: datetime) -> dict[str, Any]:
 async def events_of(
     bootstrap: str, start: dict[TopicPartition, int], referral_id: str, types: list[str]
 ) -> list[tuple[str, dict[str, Any]]]:
-    """The referral's events since `start`, once their types are exactly `types`, in order."""
+    """The referral's change events since `start`, once their types are exactly `types`, in
+    order (reads of the person's data, in no fixed order with them, are left out)."""
     key = referral_id.encode()
 
-    def seen(records: Records) -> list[str]:
-        return [dict(r.headers)["ce_type"].decode() for r in records if r.key == key]
+    def mine(records: Records) -> list[Any]:
+        return [r for r in records if r.key == key and _type(r) != SUBJECT_VIEWED]
 
-    records = await read_from(bootstrap, start, until=lambda rs: len(seen(rs)) >= len(types))
-    ordered = sorted((r for r in records if r.key == key), key=lambda r: r.offset)
+    records = await read_from(bootstrap, start, until=lambda rs: len(mine(rs)) >= len(types))
+    ordered = sorted(mine(records), key=lambda r: r.offset)
     found = [(dict(r.headers)["ce_type"].decode(), json.loads(r.value)) for r in ordered]
     assert [t for t, _ in found] == types
     return found
+
+
+def _type(record: Any) -> str:
+    return str(dict(record.headers)["ce_type"].decode())

@@ -97,6 +97,7 @@ def print_report(
             ("sealing the person's data, new referral", sealing.seal_new_referral),
             ("sealing the person's data, a change", sealing.seal),
             ("opening the person's data, a read", sealing.open),
+            ("recording a read of the person's data", sealing.record_read),
         ):
             p50, p99 = percentile(values, 0.5), percentile(values, 0.99)
             table.add_row(

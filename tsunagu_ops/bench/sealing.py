@@ -1,8 +1,10 @@
-"""What sealing a person's data costs the referrals service, per create and per read.
+"""What sealing a person's data costs the referrals service, per create and per read, and what
+recording a read of it costs.
 
 Runs the service's own `SubjectVault` on a database of its own in the bench's store, with a
 throw-away master key, on a referral document of the usual size (a subject, a note, two legs
-with comments and bases). The baseline is the same document's JSON round trip without sealing.
+with comments and bases), and its own `MongoSubjectViews` recording one read per referral (one
+insert holding its event). The baseline is the same document's JSON round trip without sealing.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
 from pymongo import AsyncMongoClient
 
-from services.referrals import SubjectVault
+from services.referrals import MongoSubjectViews, Standing, SubjectVault, SubjectView
+from tsunagu_schemas import ViewPurpose
 
 LEG = {
     "agency_id": "agc_000000000001",
@@ -51,6 +55,8 @@ class SealingCost:
     """Opening a stored document, data key cached."""
     plain_json: list[float]
     """Baseline: the same document to JSON and back, nothing sealed."""
+    record_read: list[float]
+    """Recording one read of the person's data: one insert of the read with its event."""
 
 
 async def _timed(call: Callable[[], Awaitable[Any]], into: list[float]) -> Any:
@@ -62,10 +68,12 @@ async def _timed(call: Callable[[], Awaitable[Any]], into: list[float]) -> Any:
 
 async def sealing_microseconds(mongo_url: str, *, count: int = 300) -> SealingCost:
     """Seal and open `count` referrals' documents as the referrals service does."""
-    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongo_url)
+    client: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(mongo_url, tz_aware=True)
     name = f"bench_sealing_{uuid.uuid4().hex[:8]}"
     vault = SubjectVault.over(client[name], os.urandom(32))
-    cost = SealingCost([], [], [], [])
+    views = MongoSubjectViews(collection=client[name]["subject_views"], on_write=lambda: None)
+    await views.ensure_indexes()
+    cost = SealingCost([], [], [], [], [])
 
     async def plain(document: dict[str, Any]) -> Any:
         return json.loads(json.dumps(document, default=str))
@@ -78,7 +86,22 @@ async def sealing_microseconds(mongo_url: str, *, count: int = 300) -> SealingCo
             sealed = await _timed(partial(vault.seal, referral_id, document), cost.seal)
             await _timed(partial(vault.open, referral_id, sealed), cost.open)
             await _timed(partial(plain, document), cost.plain_json)
+            read = _read_of(referral_id)
+            await _timed(partial(views.record, read, traceparent=None), cost.record_read)
     finally:
         await client.drop_database(name)
         await client.close()
     return cost
+
+
+def _read_of(referral_id: str) -> SubjectView:
+    """A read of the referral's person by the agency holding it, now."""
+    return SubjectView(
+        referral_id=referral_id,
+        version=3,
+        agency_id="agc_000000000001",
+        standing=Standing.HOLDER,
+        purpose=ViewPurpose.READ,
+        route="GET /v1/referrals/{referral_id}",
+        viewed_at=datetime.now(UTC),
+    )

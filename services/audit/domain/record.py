@@ -17,6 +17,7 @@ AGENCY_FIELDS: Final = ("from_agency_id", "to_agency_id", "actor_agency_id", "ag
 ACTOR_FIELDS: Final = {
     **dict.fromkeys(catalog.REFERRAL.types, "actor_agency_id"),
     **dict.fromkeys(catalog.AGENCY.types, "agency_id"),
+    **dict.fromkeys(catalog.SUBJECT_VIEW.types, "actor_agency_id"),
 }
 
 

@@ -10,7 +10,7 @@ from services.notifications.settings import NotificationsSettings
 from services.notifications.use_cases import notify_parties, record_agency_contact
 from tsunagu.events import ReceivedEvent
 from tsunagu.messaging import subscribe
-from tsunagu_schemas import AgencyDeliveryData, ReferralEventData
+from tsunagu_schemas import AgencyDeliveryData, ReferralEventData, SubjectViewedData
 from tsunagu_schemas.topics import DIRECTORY_DELIVERY, REFERRAL_EVENTS
 
 
@@ -44,6 +44,10 @@ def subscribe_to_events(
         match event.data:
             case ReferralEventData():
                 await notify_parties(ports, source_event(event))
+            case SubjectViewedData():
+                # A read of a person's data is for the audit log: the parties are not told who
+                # read it (that would tell them who else holds the person).
+                return
             case AgencyDeliveryData():
                 await record_agency_contact(ports, AgencyContact.from_event(event.data))
             case _:

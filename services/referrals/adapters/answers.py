@@ -8,14 +8,14 @@ from fastapi import Depends, Response
 
 from tsunagu.web import ports_of
 
-from ..domain import Referral
 from ..ports import Ports
-from .bodies import ReferralView
+from ..use_cases import Shown
+from .views import ReferralView
 
 PortsDep = Annotated[Ports, Depends(ports_of)]
 
 
-def answer(referral: Referral, response: Response) -> ReferralView:
-    """The view of a referral, with its version as the ETag."""
-    response.headers["ETag"] = f'"{referral.version}"'
-    return ReferralView.of(referral)
+def answer(shown: Shown, response: Response) -> ReferralView:
+    """The view of a referral the reading policy allows, with its version as the ETag."""
+    response.headers["ETag"] = f'"{shown.referral.version}"'
+    return ReferralView.of(shown.referral, shown.seen)

@@ -25,11 +25,15 @@ class LinkBody(BaseModel):
 
 
 class RelatedView(BaseModel):
-    """A related referral: that it exists and its status; its content only if you are party."""
+    """A related referral: that it exists and its status; its content only if you are party
+    (and then only what the reading policy allows)."""
 
     id: str
     status: ReferralStatus
-    party: bool = Field(description="Whether the viewer is party to it (and may read it).")
+    party: bool = Field(
+        description="Whether the viewer is party to it (and may read it, its person as the "
+        "reading policy allows)."
+    )
 
 
 class RelatedList(BaseModel):
@@ -41,7 +45,7 @@ class RelatedList(BaseModel):
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    responses=problem_responses(401, 404, 422),
+    responses=problem_responses(401, 403, 404, 422),
     summary="Link a referral of the same household",
 )
 async def link(
@@ -51,7 +55,8 @@ async def link(
     ports: PortsDep,
     response: Response,
 ) -> RelatedList:
-    """Link two referrals of one household; the acting agency must be party to both."""
+    """Link two referrals of one household; the acting agency must be party to both and may see
+    the person's data of both now (403 otherwise, e.g. for an agency that declined one)."""
     new = await use_cases.link_household(
         ports, referral_id=referral_id, other_id=body.referral_id, actor=actor
     )
@@ -61,8 +66,11 @@ async def link(
     return RelatedList(items=[RelatedView(**vars(r)) for r in related])
 
 
-@router.get("", responses=problem_responses(401, 404), summary="Related referrals of a household")
+@router.get(
+    "", responses=problem_responses(401, 403, 404), summary="Related referrals of a household"
+)
 async def related(referral_id: ReferralIdPath, actor: ActingAgency, ports: PortsDep) -> RelatedList:
-    """The household's other referrals: ids and status, for any agency party to this one."""
+    """The household's other referrals: ids and status, for an agency party to this one that may
+    see its person's data now (403 for another party, e.g. one that declined it)."""
     found = await use_cases.related_referrals(ports, referral_id=referral_id, viewer=actor)
     return RelatedList(items=[RelatedView(**vars(r)) for r in found])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from tsunagu.web import Problem, ProblemMap
 
 from .. import use_cases
-from ..domain import ActorNotPermitted, ReferralRefused, TransitionNotAllowed
+from ..domain import ActorNotPermitted, ReferralRefused, SubjectHidden, TransitionNotAllowed
 
 
 def _not_allowed(exc: TransitionNotAllowed) -> Problem:
@@ -14,6 +14,10 @@ def _not_allowed(exc: TransitionNotAllowed) -> Problem:
 
 def _not_permitted(exc: ActorNotPermitted) -> Problem:
     return Problem(403, str(exc), kind="not-permitted", may_act=exc.role, agency_id=exc.agency_id)
+
+
+def _subject_hidden(exc: SubjectHidden) -> Problem:
+    return Problem(403, str(exc), kind="subject-not-visible", reason=exc.reason)
 
 
 def _refused(exc: ReferralRefused) -> Problem:
@@ -37,6 +41,7 @@ PROBLEMS: ProblemMap = {
     TransitionNotAllowed: _not_allowed,
     ActorNotPermitted: _not_permitted,
     ReferralRefused: _refused,
+    SubjectHidden: _subject_hidden,
     use_cases.ReferralNotFound: _not_found,
     use_cases.PreconditionFailed: _precondition_failed,
     use_cases.ConcurrentUpdate: _concurrent,

@@ -15,10 +15,17 @@ from tsunagu.web.params import ReferralIdPath
 from tsunagu_schemas import ErasureReason
 
 from .. import use_cases
-from ..domain import ProvisionRecord, Referral, SubjectCorrection, disclosures_of
+from ..domain import (
+    ProvisionRecord,
+    Referral,
+    SubjectCorrection,
+    disclosures_of,
+    for_the_persons_rights,
+)
+from ..use_cases import Shown
 from .answers import PortsDep, answer
-from .bodies import ReferralView
 from .households import RelatedView
+from .views import ReferralView
 
 router = APIRouter(prefix="/v1/referrals/{referral_id}/subject", tags=["the person's rights"])
 CHANGE_ERRORS = problem_responses(400, 401, 403, 404, 409, 412, 422)
@@ -85,7 +92,7 @@ async def erase(
     agencies, statuses and bases stay. `tsunagu.referral.subject_erased` tells every party to
     erase its copy. Erasing again answers the same referral and emits nothing."""
     referral = await use_cases.erase_subject_data(ports, request, reason=body.reason)
-    return answer(referral, response)
+    return answer(_for(request, referral), response)
 
 
 @router.post(
@@ -97,7 +104,7 @@ async def correct(
     """Replace the fields given (`null` clears an optional one); the former values are not
     kept. `tsunagu.referral.subject_corrected` names the fields, never their values."""
     referral = await use_cases.correct_subject_data(ports, request, correction=body)
-    return answer(referral, response)
+    return answer(_for(request, referral), response)
 
 
 @router.get(
@@ -118,12 +125,18 @@ async def disclosure(
         household=household,
         produced_at=ports.clock.now(),
         produced_for=request.actor,
-        referrals=[_disclosed(r) for r in found.referrals],
+        referrals=[_disclosed(request, r) for r in found.referrals],
         withheld=[RelatedView(**vars(r)) for r in found.withheld],
     )
 
 
-def _disclosed(referral: Referral) -> DisclosedReferral:
+def _for(request: use_cases.SubjectRequest, referral: Referral) -> Shown:
+    """The referral as the holder or coordinator acting for the person sees it: in full."""
+    return Shown(referral, for_the_persons_rights(referral, holder=not request.coordinator))
+
+
+def _disclosed(request: use_cases.SubjectRequest, referral: Referral) -> DisclosedReferral:
     return DisclosedReferral(
-        referral=ReferralView.of(referral), provision_records=disclosures_of(referral)
+        referral=ReferralView.of(referral, _for(request, referral).seen),
+        provision_records=disclosures_of(referral),
     )

@@ -16,7 +16,8 @@ from .. import use_cases
 from ..domain import Referral
 from ..ports import Ports
 from .answers import PortsDep, answer
-from .bodies import CancelBody, CloseBody, DeclineBody, HandoffBody, ReferralView
+from .bodies import CancelBody, CloseBody, DeclineBody, HandoffBody
+from .views import ReferralView
 
 router = APIRouter(prefix="/v1/referrals/{referral_id}", tags=["referrals"])
 ERRORS = problem_responses(400, 401, 403, 404, 409, 412, 422)
@@ -36,12 +37,14 @@ ChangeRequest = Annotated[use_cases.Request, Depends(_change_request)]
 def _transition(
     action: str, *, summary: str, description: str, body: type[BaseModel] | None, change: Change
 ) -> None:
-    """Add the route `POST .../{action}`: read the body, make the change, answer the view."""
+    """Add the route `POST .../{action}`: read the body, make the change, answer the view the
+    acting agency may see after it (a decliner's answer has no person's data)."""
 
     async def endpoint(
         request: use_cases.Request, ports: Ports, response: Response, body: Any = None
     ) -> ReferralView:
-        return answer(await change(ports, request, body), response)
+        changed = await change(ports, request, body)
+        return answer(use_cases.shown_to(ports, changed, agency_id=request.actor), response)
 
     parameters = [
         Parameter("request", Parameter.KEYWORD_ONLY, annotation=ChangeRequest),

@@ -3,7 +3,13 @@
 from .agency import Agency, check_target
 from .basis import BasisKind, GivenBy, LegalBasis, check_basis
 from .disclosure import Direction, ProvisionRecord, disclosures_of, provision_records
-from .errors import ActorNotPermitted, ReferralError, ReferralRefused, TransitionNotAllowed
+from .errors import (
+    ActorNotPermitted,
+    ReferralError,
+    ReferralRefused,
+    SubjectHidden,
+    TransitionNotAllowed,
+)
 from .events import ReferralEvent
 from .leg import Leg
 from .lifecycle import RULES, Action, Role, Rule, allowed_actions, rule_for
@@ -19,11 +25,22 @@ from .subject_rights import (
     correct_subject,
     erase_subject,
 )
+from .subject_views import READ_ROUTE, SubjectView, subject_view
+from .visibility import (
+    HiddenReason,
+    Standing,
+    Visibility,
+    covers,
+    for_the_persons_rights,
+    standing_of,
+    visibility,
+)
 
 __all__ = [
     "AFTER_ERASURE",
     "DEFAULT_RETENTION",
     "DEFAULT_SLA",
+    "READ_ROUTE",
     "RULES",
     "SYSTEM_ACTOR",
     "Action",
@@ -34,6 +51,7 @@ __all__ = [
     "Erasure",
     "GivenBy",
     "Handoff",
+    "HiddenReason",
     "Leg",
     "LegalBasis",
     "NewReferral",
@@ -45,18 +63,27 @@ __all__ = [
     "Role",
     "Rule",
     "SlaPolicy",
+    "Standing",
     "Subject",
     "SubjectCorrection",
     "SubjectFields",
+    "SubjectHidden",
+    "SubjectView",
     "TransitionNotAllowed",
+    "Visibility",
     "allowed_actions",
     "check_basis",
     "check_target",
     "correct_subject",
+    "covers",
     "disclosures_of",
     "erase_subject",
+    "for_the_persons_rights",
     "new_referral_id",
     "open_referral",
     "provision_records",
     "rule_for",
+    "standing_of",
+    "subject_view",
+    "visibility",
 ]

@@ -35,3 +35,12 @@ class ReferralRefused(ReferralError):
         super().__init__(reason)
         self.reason = reason
         self.field = field
+
+
+class SubjectHidden(ReferralError):
+    """The agency is party to the referral but may no longer see the person's data."""
+
+    def __init__(self, *, referral_id: str, reason: str) -> None:
+        super().__init__(f"the person's data of referral {referral_id} is not shown to you")
+        self.referral_id = referral_id
+        self.reason = reason

@@ -2,7 +2,8 @@
 
 from .creation import create_referral_once
 from .households import RelatedReferral, link_household, related_referrals
-from .provision import provision_record
+from .provision import AgencyRecord, provision_record
+from .reading import Shown, access_log, list_shown, may_see_subject, read_referral, shown_to
 from .referrals import (
     ConcurrentUpdate,
     PreconditionFailed,
@@ -31,14 +32,17 @@ from .subject_rights import (
 )
 
 __all__ = [
+    "AgencyRecord",
     "ConcurrentUpdate",
     "Disclosure",
     "PreconditionFailed",
     "ReferralNotFound",
     "RelatedReferral",
     "Request",
+    "Shown",
     "SubjectRequest",
     "accept_referral",
+    "access_log",
     "apply_agency_event",
     "cancel_referral",
     "close_referral",
@@ -52,9 +56,13 @@ __all__ = [
     "hand_off_referral",
     "link_household",
     "list_referrals",
+    "list_shown",
+    "may_see_subject",
     "network_statistics",
     "provision_record",
+    "read_referral",
     "related_referrals",
+    "shown_to",
     "subject_referral",
     "sweep_retention",
     "view_referral",

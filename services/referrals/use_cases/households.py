@@ -8,7 +8,7 @@ from tsunagu_schemas import ReferralStatus
 
 from ..domain import ReferralRefused
 from ..ports import Ports
-from .referrals import view_referral
+from .reading import may_see_subject
 
 
 @dataclass(frozen=True)
@@ -21,19 +21,20 @@ class RelatedReferral:
 
 
 async def link_household(ports: Ports, *, referral_id: str, other_id: str, actor: str) -> bool:
-    """Link two referrals of one household; the actor must be party to both (else 404)."""
+    """Link two referrals of one household; the actor must be party to both (else 404) and may
+    see the person's data of both now (saying who lives together is about the people)."""
     if referral_id == other_id:
         raise ReferralRefused("a referral cannot be linked to itself", field="referral_id")
-    await view_referral(ports, referral_id=referral_id, viewer=actor)
-    await view_referral(ports, referral_id=other_id, viewer=actor)
+    await may_see_subject(ports, referral_id=referral_id, viewer=actor)
+    await may_see_subject(ports, referral_id=other_id, viewer=actor)
     return await ports.households.link(referral_id, other_id, by=actor, at=ports.clock.now())
 
 
 async def related_referrals(
     ports: Ports, *, referral_id: str, viewer: str
 ) -> list[RelatedReferral]:
-    """The referrals linked to one the viewer is party to: ids and status only."""
-    await view_referral(ports, referral_id=referral_id, viewer=viewer)
+    """The referrals linked to one whose person's data the viewer may see: ids and status only."""
+    await may_see_subject(ports, referral_id=referral_id, viewer=viewer)
     found: list[RelatedReferral] = []
     for other_id in await ports.households.related(referral_id):
         other = await ports.referrals.get(other_id)

@@ -18,7 +18,8 @@ from services.audit.domain import (
     recorded,
     rfc3339,
 )
-from tsunagu_schemas import ReferralEventData
+from tsunagu_schemas import ReferralEventData, SubjectViewedData, ViewPurpose
+from tsunagu_schemas.subject_view import SUBJECT_VIEWED
 from tsunagu_schemas.topics import DIRECTORY_EVENTS, NOTIFICATION_EVENTS, REFERRAL_EVENTS
 
 WHEN = datetime(2026, 4, 1, 9, 30, tzinfo=UTC)
@@ -148,3 +149,21 @@ def test_the_leaf_is_encoded_once_and_equals_the_records_canonical_json() -> Non
         record, leaf = recorded(event, seq=3)
         assert leaf == record.leaf() == canonical_json(record.model_dump())
         assert record.data["occurred_at"] == "2026-04-01T09:30:00.000000Z"
+
+
+def test_a_read_of_a_persons_data_is_recorded_as_acted_by_the_reader() -> None:
+    data = SubjectViewedData(
+        referral_id="r-1",
+        version=3,
+        actor_agency_id="agency-b",
+        standing="asked",
+        purpose=ViewPurpose.READ,
+        route="GET /v1/referrals/{referral_id}",
+        occurred_at=WHEN,
+    ).model_dump()
+    record = new_record(observed(SUBJECT_VIEWED, REFERRAL_EVENTS, data), seq=1)
+    assert (record.actor, record.referral_id, record.agency_ids) == (
+        "agency-b",
+        "r-1",
+        ["agency-b"],
+    )

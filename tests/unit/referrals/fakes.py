@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from services.referrals.domain import Agency, Referral, ReferralEvent
+from services.referrals.domain import Agency, Referral, ReferralEvent, SubjectView
 from services.referrals.ports import Ports, ReferralIdTaken, ReferralQuery
 
 from .journeys import NOW
@@ -126,6 +126,26 @@ class InMemoryHouseholds:
 
 
 @dataclass
+class InMemoryViews:
+    """Reads of people's data, in the order recorded."""
+
+    recorded: list[SubjectView] = field(default_factory=list)
+
+    async def record(self, view: SubjectView, *, traceparent: str | None) -> None:
+        self.recorded.append(view.model_copy(update={"event_id": f"ev-{len(self.recorded)}"}))
+
+    async def of_referral(self, referral_id: str) -> list[SubjectView]:
+        return [v for v in self.recorded if v.referral_id == referral_id]
+
+    async def by_agency(
+        self, agency_id: str, *, since: datetime, until: datetime
+    ) -> list[SubjectView]:
+        return [
+            v for v in self.recorded if v.agency_id == agency_id and since <= v.viewed_at < until
+        ]
+
+
+@dataclass
 class InMemoryCreationKeys:
     """The first claim of a key wins."""
 
@@ -148,6 +168,7 @@ def in_memory_ports(
         agencies=InMemoryAgencies({a.agency_id: a for a in agencies}),
         clock=MovableClock(),
         households=InMemoryHouseholds(),
+        views=InMemoryViews(),
         creation_keys=InMemoryCreationKeys(),
         coordinator=coordinator,
         erasures=InMemoryErasures(referrals),

@@ -132,7 +132,8 @@ async def test_the_provision_record_lists_each_disclosure_of_the_period(ports: P
     records = await use_cases.provision_record(
         ports, agency_id=SENDER, since=NOW - timedelta(hours=1), until=NOW + timedelta(hours=1)
     )
-    assert [(r.referral_id, r.direction) for r in records] == [(created.id, "made")]
+    assert [(r.referral_id, r.direction) for r in records.disclosures] == [(created.id, "made")]
+    assert records.views == []
 
 
 async def test_an_older_agency_event_does_not_undo_a_newer_one(ports: Ports) -> None:
