@@ -4,8 +4,9 @@ record, with the reads it made, and a referral's access log, for its holder."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from tsunagu.web import ActingAgency, Problem, problem_responses
@@ -44,13 +45,17 @@ class AccessLog(BaseModel):
     summary="Third-party provision record of an agency (art. 29), with its reads",
 )
 async def provision_records(
-    ports: PortsDep, agency_id: RequiredAgencyIdQuery, since: datetime, until: datetime
+    ports: PortsDep,
+    agency_id: RequiredAgencyIdQuery,
+    since: datetime,
+    until: Annotated[datetime | None, Query(description="Default: now.")] = None,
 ) -> ProvisionRecordList:
     """Every disclosure of a person's data the agency made (`made`) or received (`received`)
     in [since, until): referral id, leg, agencies, time and legal basis, never the data itself;
     and in `views` every read of a person's data the agency made then (referral, version, time,
     route, standing). An agency reads only its own record; an auditor any agency's."""
-    start, end = _utc(since), _utc(until)
+    start = _utc(since)
+    end = _utc(until) if until is not None else ports.clock.now()
     if end <= start:
         raise Problem(422, "`until` must be after `since`", kind="invalid-period")
     found = await use_cases.provision_record(ports, agency_id=agency_id, since=start, until=end)
