@@ -19,6 +19,7 @@ from .adapters.access import ACCESS
 from .adapters.agency_store import MongoAgencies
 from .adapters.creation_keys import CREATION_KEYS, MongoCreationKeys
 from .adapters.household_store import HOUSEHOLD_LINKS, MongoHouseholdLinks
+from .adapters.metrics import observe_change, service_metrics
 from .adapters.problems import PROBLEMS
 from .adapters.referral_store import REFERRALS, SERVICE, MongoReferrals
 from .adapters.sla_scanner import SlaScanner
@@ -38,11 +39,14 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
     )
     key = subject_key(settings)
     vault = SubjectVault.over(database, key)
-    referrals = MongoReferrals(database=database, vault=vault, on_write=relay.notify)
+    referrals = MongoReferrals(
+        database=database, vault=vault, on_write=relay.notify, on_saved=observe_change
+    )
+    clock = clock or SystemClock()
     ports = Ports(
         referrals=referrals,
         agencies=MongoAgencies(collection=database["agencies"]),
-        clock=clock or SystemClock(),
+        clock=clock,
         households=MongoHouseholdLinks(collection=database[HOUSEHOLD_LINKS]),
         creation_keys=MongoCreationKeys(
             collection=database[CREATION_KEYS],
@@ -54,13 +58,14 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
     subscribe_to_directory(broker, ports=ports, settings=settings)
     scanner = SlaScanner(ports=ports, interval=settings.sla_scan_seconds)
     verifier, issuer_http = service_verifier(settings, environment=settings.environment)
+    metrics = service_metrics(settings, broker=broker, database=database, clock=clock)
     app = create_service_app(
         title="Tsunagu referrals",
         description="Referrals and handoffs of a person between the network's agencies.",
         lifespan=service_lifespan(
             prepare=referrals.prepare,
             broker=broker,
-            background=[("relay", relay), ("sla scanner", scanner)],
+            background=[("relay", relay), ("sla scanner", scanner), ("metrics", metrics)],
             close=[("issuer client", issuer_http.aclose), ("store", client.close)],
         ),
         routers=[records.router, api.router, transitions.router, households.router],
@@ -69,6 +74,7 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
         readiness=store_and_kafka(client, broker, kafka_timeout=settings.broker_ping_seconds),
         problems=PROBLEMS,
         ports=ports,
+        metrics=metrics.registry,
     )
     app.state.sla_scanner = scanner
     return app
