@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 
-.PHONY: help uv sync run down status lint test flakes bench
+.PHONY: help uv sync tools run down status lint test flakes bench
 
 help:
 	@echo "make run     start Kafka, the document store and the services, then run the demo"
@@ -10,6 +10,7 @@ help:
 	@echo "make status  show what runs and whether it is ready"
 	@echo "make lint    ruff and mypy"
 	@echo "make test    lint, then the test suite"
+	@echo "make tools   put promtool under .tsunagu/tools (the monitoring tests use it)"
 	@echo "make flakes  run the suite (or TESTS=...) RUNS times in a row; list what ever failed"
 	@echo "make bench   bring the local stack up if needed, then load it and print the figures"
 
@@ -35,7 +36,11 @@ lint: sync
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen mypy
 
-test: lint
+# promtool, from Debian's prometheus package (binary only); nothing happens when it is there.
+tools:
+	deploy/monitoring/install-promtool
+
+test: lint tools
 	$(UV) run --frozen pytest
 
 # Hunting flaky tests: `make flakes RUNS=30 TESTS=tests/e2e` (defaults: 5 runs, whole suite).
