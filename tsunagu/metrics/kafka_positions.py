@@ -102,7 +102,11 @@ class KafkaPositions(Probe):
                 max_partition_fetch_bytes=64 * 1024,
             )
             await admin.start()
-            await consumer.start()
+            try:
+                await consumer.start()
+            except BaseException:
+                await admin.close()  # the next read starts both again
+                raise
             self._admin, self._consumer = admin, consumer
         return self._admin, self._consumer
 
