@@ -80,7 +80,7 @@ def create_app(settings: AuditSettings) -> FastAPI:
         max_backoff=max(30.0, settings.checkpoint_seconds),
     )
 
-    metrics = service_metrics(settings, broker=broker, database=database)
+    metrics = service_metrics(settings, broker=broker, database=database, recorder=recorder)
 
     async def prepare() -> None:
         await audit_log.ensure_indexes()

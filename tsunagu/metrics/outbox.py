@@ -1,8 +1,8 @@
 """The outbox backlog of one collection: aggregates with events waiting, and the oldest's age.
 
-Both are read through the relay's sparse index of pending aggregates and one more sparse index
-on the time of each aggregate's first pending event, so they cost what is pending, never what
-is stored.
+Both come from one read of the pending aggregates through the relay's sparse index, which holds
+those only (the relay reads the same ones on each pass), so it costs what is pending, never
+what is stored.
 """
 
 from __future__ import annotations
@@ -14,14 +14,13 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from pymongo.asynchronous.collection import AsyncCollection
 
 from tsunagu.clock import Clock, SystemClock
-from tsunagu.outbox import OUTBOX_FIELD, PENDING
+from tsunagu.outbox import OUTBOX_FIELD, PENDING, PENDING_INDEX
 
 from .snapshot import Probe
 
 BACKLOG = "tsunagu_outbox_backlog"
 OLDEST_AGE = "tsunagu_outbox_oldest_age_seconds"
-FIRST_TIME = f"{OUTBOX_FIELD}.0.headers.ce_time"
-FIRST_TIME_INDEX = "outbox_first_time"
+TIMES = f"{OUTBOX_FIELD}.headers.ce_time"
 
 
 class OutboxBacklog(Probe):
@@ -33,17 +32,19 @@ class OutboxBacklog(Probe):
         self._clock = clock or SystemClock()
 
     async def prepare(self) -> None:
-        """Index the time of each waiting aggregate's first event (only those are indexed)."""
-        await self._collection.create_index([(FIRST_TIME, 1)], name=FIRST_TIME_INDEX, sparse=True)
+        """Make sure the relay's index of pending aggregates exists (it is the same one)."""
+        await self._collection.create_index(
+            [(f"{OUTBOX_FIELD}.0.event_id", 1)], name=PENDING_INDEX, sparse=True
+        )
 
     async def read(self) -> list[Metric]:
         """How many aggregates have events waiting, and for how long the oldest has waited."""
-        waiting = await self._collection.count_documents(PENDING)
-        oldest = await self._collection.find_one(
-            {FIRST_TIME: {"$exists": True}},
-            {"_id": False, f"{OUTBOX_FIELD}.headers.ce_time": True},
-            sort=[(FIRST_TIME, 1)],
-        )
+        waiting, oldest = 0, None
+        async for document in self._collection.find(PENDING, {"_id": False, TIMES: True}):
+            waiting += 1
+            first = document[OUTBOX_FIELD][0]["headers"]["ce_time"]  # an aggregate's are in order
+            written = datetime.fromisoformat(first).astimezone(UTC)
+            oldest = written if oldest is None else min(oldest, written)
         labels = [self._collection.name]
         backlog = GaugeMetricFamily(
             BACKLOG, "Documents with events not yet published to Kafka", labels=["collection"]
@@ -54,12 +55,8 @@ class OutboxBacklog(Probe):
             "Seconds the oldest unpublished event has waited (0 when none waits)",
             labels=["collection"],
         )
-        age.add_metric(labels, self._age(oldest))
+        age.add_metric(
+            labels,
+            0.0 if oldest is None else max(0.0, (self._clock.now() - oldest).total_seconds()),
+        )
         return [backlog, age]
-
-    def _age(self, oldest: dict[str, Any] | None) -> float:
-        if oldest is None or not oldest.get(OUTBOX_FIELD):
-            return 0.0
-        stamp = oldest[OUTBOX_FIELD][0]["headers"]["ce_time"]
-        written = datetime.fromisoformat(stamp).astimezone(UTC)
-        return max(0.0, (self._clock.now() - written).total_seconds())

@@ -5,7 +5,10 @@ from __future__ import annotations
 from grafana_foundation_sdk.builders.dashboard import Dashboard, Row
 
 from .panels import bars, number, series
-from .queries import OPEN, dashboard, quantile, rate, referrals, same
+from .queries import changes, dashboard, quantile, rate, referrals, same
+
+CLOSED = 'type="closed"'
+GIVEN_UP = "tsunagu_notifications_deliveries_given_up_total"
 
 
 def network_flow() -> Dashboard:
@@ -17,34 +20,27 @@ def network_flow() -> Dashboard:
         .with_panel(number("Waiting for an answer", referrals("requested")))
         .with_panel(number("Accepted, in support", referrals("accepted")))
         .with_panel(number("Declined, to reroute", referrals("declined")))
-        .with_panel(number("Closed", referrals("closed")))
+        .with_panel(number("Closed in 24 h", f"sum({changes('urgency', CLOSED, '24h')})"))
         .with_row(Row("Flow"))
         .with_panel(
             series(
-                "Referrals by status",
+                "Open referrals by status",
                 "short",
-                (f"sum by (status) ({same(counted, 'tsunagu_referrals')})", "{{status}}"),
+                (f"sum by (status) ({same(counted, 'tsunagu_referrals_open')})", "{{status}}"),
             )
         )
         .with_panel(
             series(
                 "Open referrals by urgency",
                 "short",
-                (f"sum by (urgency) ({same(counted, f'tsunagu_referrals{{{OPEN}}}')})", ""),
+                (f"sum by (urgency) ({same(counted, 'tsunagu_referrals_open')})", "{{urgency}}"),
             )
         )
         .with_panel(
             series(
-                "Acceptances and closes per hour",
+                "Referral changes per hour, by type",
                 "short",
-                (
-                    "sum by (urgency) (increase(tsunagu_referrals_accept_seconds_count[1h]))",
-                    "accepted {{urgency}}",
-                ),
-                (
-                    "sum by (urgency) (increase(tsunagu_referrals_close_seconds_count[1h]))",
-                    "closed {{urgency}}",
-                ),
+                (changes("type", 'type!=""'), "{{type}}"),
             )
         )
         .with_panel(
@@ -56,9 +52,13 @@ def network_flow() -> Dashboard:
         )
         .with_panel(
             series(
-                "Deliveries waiting and given up",
+                "Deliveries waiting, and given up per hour",
                 "short",
-                (same("status", "tsunagu_notifications_deliveries"), "{{status}}"),
+                ("max(tsunagu_notifications_deliveries_pending)", "waiting"),
+                (
+                    f"sum by (channel) (increase({GIVEN_UP}[1h]))",
+                    "given up {{channel}}",
+                ),
             )
         )
         .with_panel(

@@ -12,7 +12,7 @@ from grafana_foundation_sdk.builders.dashboard import Dashboard
 from .panels import datasource_variable
 
 RATE = "[$__rate_interval]"
-OPEN = 'status=~"requested|accepted|declined"'
+CHANGES = "tsunagu_referral_changes_total"
 PUBLISHED = "faststream_published_messages_total"
 BACKLOG = "tsunagu_outbox_backlog"
 CHECKPOINT_AGE = "tsunagu_audit_checkpoint_age_seconds"
@@ -38,6 +38,11 @@ def same(by: str, metric: str) -> str:
     return f"max by ({by}) ({metric})"
 
 
+def changes(by: str, selector: str, window: str = "1h") -> str:
+    """How many referral changes of the selected types the window saw, summed over replicas."""
+    return f"sum by ({by}) (increase({CHANGES}{{{selector}}}[{window}]))"
+
+
 def rate(by: str, counter: str) -> str:
     """A counter's per-second rate, summed over replicas, per `by` labels."""
     return f"sum by ({by}) (rate({counter}{RATE}))"
@@ -49,6 +54,6 @@ def quantile(q: float, by: str, histogram: str) -> str:
 
 
 def referrals(status: str) -> str:
-    """How many referrals are in `status` now."""
-    selected = f'tsunagu_referrals{{status="{status}"}}'
+    """How many referrals are open in `status` now."""
+    selected = f'tsunagu_referrals_open{{status="{status}"}}'
     return f"sum({same('urgency', selected)})"

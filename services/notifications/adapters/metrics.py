@@ -1,9 +1,8 @@
 """The notifications service's metrics: every delivery attempt by channel and outcome (failed
-webhook and e-mail attempts among them), and deliveries waiting or given up, by status."""
+webhook and e-mail attempts among them), deliveries given up, and deliveries waiting."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,9 +24,12 @@ ATTEMPTS = Counter(
     "Delivery attempts by channel and outcome (delivered or failed)",
     ["channel", "outcome"],
 )
-DELIVERIES = "tsunagu_notifications_deliveries"
-COUNTED = (DeliveryStatus.PENDING, DeliveryStatus.FAILED)
-"""Delivered ones are not counted: they only grow, and the attempts counter tells their rate."""
+GIVEN_UP = Counter(
+    "tsunagu_notifications_deliveries_given_up_total",
+    "Deliveries that failed their last attempt (announced as tsunagu.notification.failed)",
+    ["channel"],
+)
+PENDING = "tsunagu_notifications_deliveries_pending"
 
 
 class MeasuredSender:
@@ -52,24 +54,26 @@ def measured(senders: Mapping[Channel, ChannelSender]) -> dict[Channel, ChannelS
     return {channel: MeasuredSender(channel, sender) for channel, sender in senders.items()}
 
 
-class DeliveryCounts(Probe):
-    """Deliveries waiting for an attempt and given up, counted on the status index."""
+def count_outcome(delivery: Delivery) -> None:
+    """Count a delivery whose outcome was just recorded, if it was given up."""
+    if delivery.status is DeliveryStatus.FAILED:
+        GIVEN_UP.labels(delivery.channel.value).inc()
 
-    name = "delivery-counts"
+
+class WaitingDeliveries(Probe):
+    """Deliveries waiting for an attempt, counted on the status index (they are the backlog;
+    delivered and given-up ones, which only grow, are counted as they happen instead)."""
+
+    name = "deliveries-pending"
 
     def __init__(self, deliveries: AsyncCollection[dict[str, Any]]) -> None:
         self._deliveries = deliveries
 
     async def read(self) -> list[Metric]:
-        """The number of deliveries in each counted status."""
-        counts = await asyncio.gather(
-            *(self._deliveries.count_documents({"status": s.value}) for s in COUNTED)
-        )
-        family = GaugeMetricFamily(
-            DELIVERIES, "Deliveries waiting (pending) or given up (failed)", labels=["status"]
-        )
-        for status, count in zip(COUNTED, counts, strict=True):
-            family.add_metric([status.value], float(count))
+        """The number of deliveries waiting."""
+        waiting = await self._deliveries.count_documents({"status": DeliveryStatus.PENDING.value})
+        family = GaugeMetricFamily(PENDING, "Deliveries waiting for an attempt or a retry")
+        family.add_metric([], float(waiting))
         return [family]
 
 
@@ -84,7 +88,7 @@ def service_metrics(
     probes = [
         KafkaPositions(kafka_login(settings), broker),
         OutboxBacklog(deliveries, clock=clock),
-        DeliveryCounts(deliveries),
+        WaitingDeliveries(deliveries),
     ]
     return ServiceMetrics(
         service="notifications", probes=probes, interval=settings.metrics_refresh_seconds

@@ -80,6 +80,7 @@ class MongoReferrals:
         except DuplicateKeyError as exc:
             raise ReferralIdTaken(referral.id) from exc
         self._on_write()
+        self._on_saved(referral, event)
 
     async def save(
         self,

@@ -60,12 +60,12 @@ async def test_referrals_counts_breaches_and_times_follow_a_referral(
 
             samples = await eventually(breached, timeout=30)
             requested = {"status": "requested", "urgency": "emergency"}
-            assert value(samples, "tsunagu_referrals", requested) == 1
+            assert value(samples, "tsunagu_referrals_open", requested) == 1
             oldest = value(samples, OLDEST_BREACH, {"agency": receiver})
             assert oldest is not None
             assert 0 <= oldest < 60
             assert value(samples, "tsunagu_referrals_sla_breaches_open", {"agency": sender}) is None
-            assert total(samples, "tsunagu_metrics_probe_ok") == 4  # kafka, outbox, counts, SLA
+            assert total(samples, "tsunagu_metrics_probe_ok") == 3  # kafka, outbox, open referrals
             # FastStream's own counters saw the two agencies' events arrive
             assert _consumed(samples) >= _consumed(before) >= 2
 
@@ -86,8 +86,15 @@ async def test_referrals_counts_breaches_and_times_follow_a_referral(
 
             async def answered() -> Samples | None:
                 samples = await scrape(http)
-                closed = {"status": "closed", "urgency": "emergency"}
-                done = value(samples, "tsunagu_referrals", closed) == 1
+                open_now = [
+                    value(
+                        samples,
+                        "tsunagu_referrals_open",
+                        {"status": status, "urgency": "emergency"},
+                    )
+                    for status in ("requested", "accepted")
+                ]
+                done = open_now == [0, 0]  # requested, then accepted, now closed
                 sent = value(samples, "tsunagu_outbox_backlog", {"collection": "referrals"}) == 0
                 return samples if done and sent else None
 
@@ -95,7 +102,13 @@ async def test_referrals_counts_breaches_and_times_follow_a_referral(
             assert (
                 value(samples, "tsunagu_referrals_sla_breaches_open", {"agency": receiver}) is None
             )
-            assert value(samples, "tsunagu_referrals", requested) == 0
+            assert value(samples, "tsunagu_referrals_open", requested) == 0
+            for change in ("created", "sla_breached", "accepted", "closed"):
+                name, labels = (
+                    "tsunagu_referral_changes_total",
+                    {"type": change, "urgency": "emergency"},
+                )
+                assert (value(samples, name, labels) or 0) - (value(before, name, labels) or 0) == 1
             for timed in ("accept", "close"):
                 name, labels = f"tsunagu_referrals_{timed}_seconds_count", {"urgency": "emergency"}
                 assert (value(samples, name, labels) or 0) - (value(before, name, labels) or 0) == 1

@@ -11,7 +11,7 @@ import pytest
 from prometheus_client.core import Metric
 from pymongo.asynchronous.database import AsyncDatabase
 
-from services.notifications.adapters.metrics import DELIVERIES, DeliveryCounts
+from services.notifications.adapters.metrics import PENDING, WaitingDeliveries
 from tests.infra import Endpoints
 from tsunagu.events import outbox_entry
 from tsunagu.metrics import OutboxBacklog
@@ -80,11 +80,11 @@ async def test_the_backlog_counts_documents_with_events_waiting_and_ages_the_old
     assert 59 < _values(read, OLDEST_AGE)[("agencies",)] < 90
 
 
-async def test_deliveries_waiting_and_given_up_are_counted_by_status(
+async def test_only_deliveries_waiting_are_counted(
     database: AsyncDatabase[dict[str, Any]],
 ) -> None:
     deliveries = database["deliveries"]
     statuses = ["pending"] * 3 + ["failed"] * 2 + ["delivered"] * 4
     await deliveries.insert_many([{"_id": str(i), "status": s} for i, s in enumerate(statuses)])
-    read = await DeliveryCounts(deliveries).read()
-    assert _values(read, DELIVERIES) == {("pending",): 3.0, ("failed",): 2.0}
+    read = await WaitingDeliveries(deliveries).read()
+    assert _values(read, PENDING) == {(): 3.0}
