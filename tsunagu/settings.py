@@ -42,3 +42,4 @@ class ServiceSettings(AuthSettings):
     relay_poll_seconds: float = Field(default=1.0, gt=0)
     consumer_max_attempts: int = Field(default=5, ge=1)
     consumer_backoff_seconds: float = Field(default=0.2, gt=0)
+    metrics_refresh_seconds: float = Field(default=10.0, gt=0)

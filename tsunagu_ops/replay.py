@@ -25,17 +25,13 @@ from tsunagu.messaging.dead_letter import (
     ORIGINAL_PARTITION,
     ORIGINAL_TOPIC,
     REASON,
+    replay_group,
 )
 from tsunagu.messaging.login import KafkaLogin
 from tsunagu_ops.kafka_access.operator import operator_login
 from tsunagu_schemas.topics import dead_letter_topic
 
 Progress = Callable[[int, int], None]
-
-
-def replay_group(topic: str) -> str:
-    """The group whose committed offsets mark how far the dead letters of `topic` were replayed."""
-    return f"tsunagu-dlq-replay-{topic}"
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from services.audit.adapters.access import ACCESS
 from services.audit.adapters.api import router
 from services.audit.adapters.checkpoint_store import MongoCheckpointStore
 from services.audit.adapters.key_file import load_key, load_or_create_key
+from services.audit.adapters.metrics import service_metrics
 from services.audit.adapters.mongo import COLLECTION, MongoAuditLog
 from services.audit.adapters.problems import PROBLEMS
 from services.audit.adapters.subscribers import subscribe_to_events
@@ -79,6 +80,8 @@ def create_app(settings: AuditSettings) -> FastAPI:
         max_backoff=max(30.0, settings.checkpoint_seconds),
     )
 
+    metrics = service_metrics(settings, broker=broker, database=database, recorder=recorder)
+
     async def prepare() -> None:
         await audit_log.ensure_indexes()
         await checkpoints.ensure_indexes()
@@ -91,7 +94,7 @@ def create_app(settings: AuditSettings) -> FastAPI:
         lifespan=service_lifespan(
             prepare=prepare,
             broker=broker,
-            background=[("checkpoints", issuer)],
+            background=[("checkpoints", issuer), ("metrics", metrics)],
             close=[("issuer client", issuer_http.aclose), ("store", client.close)],
         ),
         routers=[router, tree_router],
@@ -100,4 +103,5 @@ def create_app(settings: AuditSettings) -> FastAPI:
         readiness=store_and_kafka(client, broker),
         problems=PROBLEMS,
         ports=ports,
+        metrics=metrics.registry,
     )

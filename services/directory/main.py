@@ -11,6 +11,7 @@ from tsunagu.auth.settings import service_verifier
 from tsunagu.clock import Clock, SystemClock
 from tsunagu.lifespan import service_lifespan
 from tsunagu.messaging import make_broker
+from tsunagu.metrics import OutboxBacklog, ServiceMetrics
 from tsunagu.outbox import OutboxRelay
 from tsunagu.web import create_app as create_service_app
 from tsunagu.web import store_and_kafka
@@ -72,6 +73,12 @@ def create_app(settings: DirectorySettings, *, clock: Clock | None = None) -> Fa
     else:
         verifier, issuer_http = service_verifier(settings, environment=settings.environment)
 
+    metrics = ServiceMetrics(  # the directory consumes nothing: its outbox is all to watch
+        service=SERVICE,
+        probes=[OutboxBacklog(collection)],
+        interval=settings.metrics_refresh_seconds,
+    )
+
     async def prepare() -> None:
         if issuer is not None:
             await issuer.prepare()
@@ -84,7 +91,7 @@ def create_app(settings: DirectorySettings, *, clock: Clock | None = None) -> Fa
         lifespan=service_lifespan(
             prepare=prepare,
             broker=broker,
-            background=[("relay", relay)],
+            background=[("relay", relay), ("metrics", metrics)],
             close=[("issuer client", issuer_http.aclose), ("store", client.close)],
         ),
         routers=[agencies, taxonomy, hsds, *(issuer.routers if issuer else [])],
@@ -93,6 +100,7 @@ def create_app(settings: DirectorySettings, *, clock: Clock | None = None) -> Fa
         ports=ports,
         access={**ACCESS, **(ISSUER_ACCESS if issuer else {})},
         verifier=verifier,
+        metrics=metrics.registry,
     )
     if issuer is not None:
         issuer.serve_from(app)

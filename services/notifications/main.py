@@ -15,6 +15,7 @@ from services.notifications.adapters.channels import AgencyTopicChannel, MailSpo
 from services.notifications.adapters.delivery_store import MongoDeliveryQueue
 from services.notifications.adapters.delivery_worker import DeliveryWorker
 from services.notifications.adapters.inbox_store import MongoInbox
+from services.notifications.adapters.metrics import measured, service_metrics
 from services.notifications.adapters.problems import PROBLEMS
 from services.notifications.adapters.secret_box import SecretBox, secrets_key
 from services.notifications.adapters.secret_store import MongoSigningSecrets
@@ -70,11 +71,13 @@ def create_app(settings: NotificationsSettings, *, clock: Clock | None = None) -
         inbox=inbox,
         deliveries=queue,
         clock=clock,
-        senders={
-            Channel.KAFKA: AgencyTopicChannel(broker),
-            Channel.WEBHOOK: webhook,
-            Channel.EMAIL: MailSpool(settings.mail_spool_dir, sender=settings.mail_from),
-        },
+        senders=measured(
+            {
+                Channel.KAFKA: AgencyTopicChannel(broker),
+                Channel.WEBHOOK: webhook,
+                Channel.EMAIL: MailSpool(settings.mail_spool_dir, sender=settings.mail_from),
+            }
+        ),
         policy=RetryPolicy(
             max_attempts=settings.delivery_max_attempts,
             base_seconds=settings.delivery_backoff_seconds,
@@ -94,6 +97,9 @@ def create_app(settings: NotificationsSettings, *, clock: Clock | None = None) -
     subscribe_to_events(broker, ports=ports, settings=settings)
 
     verifier, issuer_http = service_verifier(settings, environment=settings.environment)
+    metrics = service_metrics(
+        settings, broker=broker, deliveries=database["deliveries"], clock=clock
+    )
 
     async def prepare() -> None:
         await inbox.ensure_indexes()
@@ -105,7 +111,7 @@ def create_app(settings: NotificationsSettings, *, clock: Clock | None = None) -
         lifespan=service_lifespan(
             prepare=prepare,
             broker=broker,
-            background=[("relay", relay), ("delivery worker", worker)],
+            background=[("relay", relay), ("delivery worker", worker), ("metrics", metrics)],
             close=[
                 ("webhook client", http.aclose),
                 ("issuer client", issuer_http.aclose),
@@ -118,4 +124,5 @@ def create_app(settings: NotificationsSettings, *, clock: Clock | None = None) -
         readiness=store_and_kafka(client, broker),
         problems=PROBLEMS,
         ports=ports,
+        metrics=metrics.registry,
     )

@@ -20,6 +20,7 @@ from .adapters.agency_store import MongoAgencies
 from .adapters.creation_keys import CREATION_KEYS, MongoCreationKeys
 from .adapters.erasure_store import MongoErasures
 from .adapters.household_store import HOUSEHOLD_LINKS, MongoHouseholdLinks
+from .adapters.metrics import observe_change, service_metrics
 from .adapters.problems import PROBLEMS
 from .adapters.referral_store import REFERRALS, SERVICE, MongoReferrals
 from .adapters.retention_sweeper import RetentionSweeper
@@ -48,7 +49,10 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
     views = MongoSubjectViews(collection=database[SUBJECT_VIEWS], on_write=view_relay.notify)
     key = subject_key(settings)
     vault = SubjectVault.over(database, key)
-    referrals = MongoReferrals(database=database, vault=vault, on_write=relay.notify)
+    referrals = MongoReferrals(
+        database=database, vault=vault, on_write=relay.notify, on_saved=observe_change
+    )
+    clock = clock or SystemClock()
     erasures = MongoErasures(referrals=database[REFERRALS], vault=vault)
     facts = MongoReferralFacts(database[REFERRALS])
 
@@ -62,7 +66,7 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
     ports = Ports(
         referrals=referrals,
         agencies=MongoAgencies(collection=database["agencies"]),
-        clock=clock or SystemClock(),
+        clock=clock,
         households=MongoHouseholdLinks(collection=database[HOUSEHOLD_LINKS]),
         views=views,
         creation_keys=MongoCreationKeys(
@@ -80,6 +84,7 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
     scanner = SlaScanner(ports=ports, interval=settings.sla_scan_seconds)
     sweeper = RetentionSweeper(ports=ports, interval=settings.retention_scan_seconds)
     verifier, issuer_http = service_verifier(settings, environment=settings.environment)
+    metrics = service_metrics(settings, broker=broker, database=database, clock=clock)
     app = create_service_app(
         title="Tsunagu referrals",
         description="Referrals and handoffs of a person between the network's agencies.",
@@ -91,6 +96,7 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
                 ("view relay", view_relay),
                 ("sla scanner", scanner),
                 ("retention sweep", sweeper),
+                ("metrics", metrics),
             ],
             close=[("issuer client", issuer_http.aclose), ("store", client.close)],
         ),
@@ -107,6 +113,7 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
         readiness=store_and_kafka(client, broker, kafka_timeout=settings.broker_ping_seconds),
         problems=PROBLEMS,
         ports=ports,
+        metrics=metrics.registry,
     )
     app.state.sla_scanner = scanner
     app.state.retention_sweeper = sweeper

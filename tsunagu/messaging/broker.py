@@ -1,10 +1,13 @@
-"""The FastStream Kafka broker every service uses: idempotent producer, acks from all replicas."""
+"""The FastStream Kafka broker every service uses: idempotent producer, acks from all replicas,
+FastStream's own Prometheus metrics of what it consumes and publishes."""
 
 from __future__ import annotations
 
 import logging
 
 from faststream.kafka import KafkaBroker
+from faststream.kafka.prometheus import KafkaPrometheusMiddleware
+from prometheus_client import REGISTRY
 
 from tsunagu.settings import ServiceSettings
 
@@ -25,5 +28,8 @@ def make_broker(settings: ServiceSettings, *, service: str) -> KafkaBroker:
         logger=logging.getLogger("tsunagu.kafka"),
         log_level=logging.DEBUG,
         graceful_timeout=10.0,
-        middlewares=[EventLogContext],
+        middlewares=[
+            EventLogContext,
+            KafkaPrometheusMiddleware(registry=REGISTRY, app_name=f"tsunagu-{service}"),
+        ],
     )

@@ -30,6 +30,11 @@ REASON, ERROR, ATTEMPTS, ORIGINAL_TOPIC, ORIGINAL_PARTITION, ORIGINAL_OFFSET, CO
 )
 
 
+def replay_group(topic: str) -> str:
+    """The group whose committed offsets mark how far the dead letters of `topic` were replayed."""
+    return f"tsunagu-dlq-replay-{topic}"
+
+
 @dataclass(frozen=True)
 class ParkedRecord:
     """Where a poison record came from and why it could not be handled."""

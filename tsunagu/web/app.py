@@ -9,7 +9,14 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
 from pydantic import BaseModel
 
 from tsunagu.auth import Role
@@ -56,6 +63,7 @@ def create_app(
     problems: ProblemMap | None = None,
     ports: object = None,
     max_body_bytes: int = MAX_BODY_BYTES,
+    metrics: CollectorRegistry | None = None,
 ) -> FastAPI:
     """Build a service's app with its routers plus /healthz, /readyz and /metrics.
 
@@ -63,6 +71,7 @@ def create_app(
     the build), then the bearer token, checked by `verifier` (or one installed later).
     `problems` maps the domain's errors to answers; `ports` are what the routes reach through
     `ports_of`, as the composition root built them. Bodies over `max_body_bytes` get 413.
+    `/metrics` serves the process's metrics and, after them, the service's own `metrics`.
     """
     app = FastAPI(
         title=title,
@@ -75,7 +84,7 @@ def create_app(
     install_problem_handlers(app, problems)
     for router in routers:
         app.include_router(router)
-    app.include_router(_ops_router(readiness))
+    app.include_router(_ops_router(readiness, metrics))
     policy = {**OPERATIONS, **access}
     document_access_and_errors(app, policy)
     missing = unruled_routes(route_keys(app), policy)
@@ -100,7 +109,9 @@ def ports_of(request: Request) -> Any:
     return request.app.state.ports
 
 
-def _ops_router(readiness: dict[str, ReadinessCheck]) -> APIRouter:
+def _ops_router(
+    readiness: dict[str, ReadinessCheck], metrics: CollectorRegistry | None
+) -> APIRouter:
     router = APIRouter(tags=["operations"])
 
     @router.get("/healthz", summary="The process is alive")
@@ -125,8 +136,9 @@ def _ops_router(readiness: dict[str, ReadinessCheck]) -> APIRouter:
         return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
 
     @router.get("/metrics", summary="Prometheus metrics", response_class=Response)
-    async def metrics() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    async def metrics_page() -> Response:
+        own = generate_latest(metrics) if metrics is not None else b""
+        return Response(generate_latest(REGISTRY) + own, media_type=CONTENT_TYPE_LATEST)
 
     return router
 

@@ -10,7 +10,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from tsunagu_ops.replay import DeadLetters, ParkedEvent, replay_group
+from tsunagu.messaging.dead_letter import replay_group
+from tsunagu_ops.replay import DeadLetters, ParkedEvent
 
 console = Console()
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Final
 
+from tsunagu.messaging.dead_letter import replay_group
 from tsunagu_ops.localstack.kafka_credentials import agency_principal, service_principal
 from tsunagu_schemas.topics import (
     AGENCY_TOPIC_PREFIX,
@@ -109,6 +110,17 @@ def service_bindings(service: str, principal: str | None = None) -> list[AclBind
         )
     for topic in access.consumes:
         bindings += _topic(principal, topic, PatternType.LITERAL, Operation.READ)
+        # its metrics read how much of what it parked awaits replay, and the oldest one's age
+        bindings += _topic(principal, dead_letter_topic(topic), PatternType.LITERAL, Operation.READ)
+        bindings.append(
+            AclBinding(
+                principal,
+                ResourceType.GROUP,
+                replay_group(topic),
+                PatternType.LITERAL,
+                Operation.DESCRIBE,
+            )
+        )
     if access.consumes:
         group = AclBinding(
             principal, ResourceType.GROUP, principal, PatternType.PREFIXED, Operation.READ

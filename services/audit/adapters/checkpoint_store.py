@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any, Final
 
 from pymongo import ASCENDING, DESCENDING
@@ -10,6 +11,8 @@ from pymongo.errors import DuplicateKeyError
 
 CHECKPOINTS: Final = "checkpoints"
 COSIGNATURES: Final = "cosignatures"
+ISSUED_AT: Final = "issued_at"
+"""When a checkpoint was kept (for its age on /metrics; absent from those kept before)."""
 
 
 class MongoCheckpointStore:
@@ -47,7 +50,9 @@ class MongoCheckpointStore:
     async def add(self, size: int, note: str) -> bool:
         """Keep a checkpoint; False when one of that size is already kept (it stays)."""
         try:
-            await self._checkpoints.insert_one({"_id": size, "note": note})
+            await self._checkpoints.insert_one(
+                {"_id": size, "note": note, ISSUED_AT: datetime.now(UTC)}
+            )
         except DuplicateKeyError:
             return False
         return True

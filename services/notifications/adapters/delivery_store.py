@@ -15,6 +15,7 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from services.notifications.adapters.metrics import count_outcome
 from services.notifications.domain import Delivery, DeliveryOutcome, DeliveryStatus, SourceEvent
 from services.notifications.ports import Claim
 from tsunagu.events import outbox_entry
@@ -113,6 +114,8 @@ class MongoDeliveryQueue:
         )
         if result.modified_count and outcome.notice is not None:
             self._on_outbox()
+        if result.modified_count:
+            count_outcome(delivery)
         return bool(result.modified_count)
 
     async def get(self, delivery_id: str) -> dict[str, Any] | None:

@@ -49,11 +49,13 @@ class MongoReferrals:
         database: AsyncDatabase[dict[str, Any]],
         vault: SubjectVault,
         on_write: Callable[[], None],
+        on_saved: Callable[[Referral, ReferralEvent], None] = lambda referral, event: None,
     ):
         self._referrals = database[REFERRALS]
         self._legacy = database[LEGACY_CHANGES]
         self._vault = vault
         self._on_write = on_write
+        self._on_saved = on_saved  # told of each change this process recorded (metrics)
 
     @property
     def vault(self) -> SubjectVault:
@@ -86,6 +88,7 @@ class MongoReferrals:
         except DuplicateKeyError as exc:
             raise ReferralIdTaken(referral.id) from exc
         self._on_write()
+        self._on_saved(referral, event)
 
     async def save(
         self,
@@ -112,6 +115,7 @@ class MongoReferrals:
         if result.matched_count == 0:
             return False
         self._on_write()
+        self._on_saved(referral, event)
         return True
 
     async def get(self, referral_id: str) -> Referral | None:

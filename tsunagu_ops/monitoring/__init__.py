@@ -1,0 +1,1 @@
+"""Monitoring as code: the Grafana dashboards of `deploy/monitoring/grafana/`, generated."""
