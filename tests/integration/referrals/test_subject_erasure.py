@@ -167,17 +167,18 @@ async def test_a_replica_that_cached_the_key_no_longer_shows_the_data(
     network: Network, replica: httpx.AsyncClient, referrals_settings: ReferralsSettings
 ) -> None:
     marker = uuid.uuid4().hex
-    referral_id, sender, receiver = await _marked_referral(network, marker)
+    referral_id, sender, _ = await _marked_referral(network, marker)
     path = f"/v1/referrals/{referral_id}"
-    before = await replica.get(path, headers=acting(receiver))  # the replica caches the key
+    # The holder (the decliner may no longer see the person) reads: the replica caches the key.
+    before = await replica.get(path, headers=acting(sender))
     assert marker in before.text
 
     erased = await network.http.post(f"{path}/subject/erase", json=ERASE, headers=acting(sender))
     assert erased.status_code == 200, erased.text
     after = [
-        await replica.get(path, headers=acting(receiver)),
+        await replica.get(path, headers=acting(sender)),
         await replica.get(f"{path}/subject/disclosure", headers=acting(sender)),
-        await replica.get("/v1/referrals", headers=acting(receiver)),
+        await replica.get("/v1/referrals", headers=acting(sender)),
     ]
     assert [a.status_code for a in after] == [200, 200, 200]
     assert [a for a in after if marker in a.text] == []
