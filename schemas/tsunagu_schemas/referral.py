@@ -118,7 +118,15 @@ class ReferralEventData(BaseModel):
     actor_agency_id: str = Field(min_length=1, description="Agency that made the change.")
     parties: list[str] = Field(
         default_factory=list,
-        description="Every agency party to the referral (current and earlier legs).",
+        description="Every agency party to the referral (current and earlier legs). Only on "
+        "the referral topic: a copy delivered to an agency names only the current leg's "
+        "agencies and the recipient.",
+    )
+    audience: list[str] | None = Field(
+        default=None,
+        description="The agencies to tell of this change: those that may see the person's "
+        "data now and the two agencies of the current leg. Absent on events written before "
+        "it was kept: then every party is told.",
     )
     accept_by: datetime | None = Field(
         default=None, description="Deadline for the asked agency to accept the current leg."

@@ -43,8 +43,10 @@ class AgencyContact:
 
 
 def recipients(data: ReferralEventData) -> list[str]:
-    """Every agency party to the referral, and the coordinator it was escalated to, each once."""
-    named = [*data.parties, data.from_agency_id, data.to_agency_id]
+    """The agencies the referral names as its audience (every party, for an event written
+    before it named one), and the coordinator it was escalated to, each once."""
+    told = data.parties if data.audience is None else data.audience
+    named = [*told, data.from_agency_id, data.to_agency_id]
     if data.escalated_to:
         named.append(data.escalated_to)
     return list(dict.fromkeys(named))

@@ -92,7 +92,7 @@ def plan_deliveries(
             agency_id=c.agency_id,
             channel=channel,
             target=_target(c, channel),
-            event=event,
+            event=event.for_recipient(c.agency_id),
             created_at=now,
             next_attempt_at=now,
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -32,3 +32,14 @@ class SourceEvent:
         """The referral the event is about, when it names one."""
         value = self.data.get("referral_id")
         return str(value) if value is not None else self.subject
+
+    def for_recipient(self, agency_id: str) -> SourceEvent:
+        """The copy passed on to one agency: of the referral's parties it names only the
+        agencies of the current leg and the recipient itself, so no agency learns from an event
+        which others held the person before or follow them now."""
+        data = dict(self.data)
+        if "parties" in data:
+            shown = {data.get("from_agency_id"), data.get("to_agency_id"), agency_id}
+            data["parties"] = [party for party in data["parties"] if party in shown]
+        data.pop("audience", None)
+        return replace(self, data=data)

@@ -25,6 +25,11 @@ from .lifecycle import Action, Role, allowed_actions, rule_for
 from .requests import Handoff
 from .sla import DEFAULT_SLA, SlaPolicy
 from .subject import Erasure, Subject
+from .visibility import audience
+
+TOLD_TO_EVERY_PARTY = (types.REFERRAL_SUBJECT_ERASED, types.REFERRAL_SUBJECT_CORRECTED)
+"""Changes every agency that ever received the person's data must hear of, to erase or correct
+its own copy; every other change goes to those the reading policy still covers."""
 
 SYSTEM_ACTOR = "tsunagu-referrals"
 """The actor of changes the service makes itself, such as flagging an overdue leg."""
@@ -228,7 +233,10 @@ class Referral(BaseModel):
     ) -> ReferralEvent:
         self.version += 1
         self.updated_at = now
-        return ReferralEvent(event_type, self.event_data(actor=actor, now=now, reason=reason))
+        data = self.event_data(actor=actor, now=now, reason=reason)
+        if event_type in TOLD_TO_EVERY_PARTY:
+            data = data.model_copy(update={"audience": self.parties})
+        return ReferralEvent(event_type, data)
 
     def event_data(self, *, actor: str, now: datetime, reason: str | None) -> ReferralEventData:
         """What an event says of this referral now: ids, agencies, needs, states only."""
@@ -246,6 +254,7 @@ class Referral(BaseModel):
             outcome=self.outcome,
             actor_agency_id=actor,
             parties=self.parties,
+            audience=audience(self, now=now),
             accept_by=self.accept_by,
             escalated_to=leg.escalated_to if leg.overdue else None,
             occurred_at=now,

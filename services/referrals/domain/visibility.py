@@ -10,12 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tsunagu_schemas import ReferralStatus
 
 from .basis import NETWORK, BasisKind, LegalBasis
 from .leg import Leg
-from .referral import Referral
+
+if TYPE_CHECKING:  # the referral module asks this one who may be told of a change
+    from .referral import Referral
 
 
 class Standing(StrEnum):
@@ -87,6 +90,20 @@ def visibility(referral: Referral, *, agency_id: str, now: datetime) -> Visibili
         reason = follower_hidden_reason(referral, agency_id=agency_id, now=now)
         return Visibility(standing, reason is None, reason, legs)
     return Visibility(standing, False, _HIDDEN_FOR[standing], legs)
+
+
+def audience(referral: Referral, *, now: datetime) -> list[str]:
+    """The agencies to tell of the referral's change now: each party that may see the person's
+    data, and the two agencies of the current leg (the one that just declined or withdrew
+    included), in order of appearance. A party no longer covered (a decliner of an earlier leg,
+    a former holder, a follower past its consent) hears no more of where the person goes."""
+    leg = referral.leg
+    current = {leg.from_agency_id, leg.to_agency_id}
+    return [
+        agency
+        for agency in referral.parties
+        if agency in current or visibility(referral, agency_id=agency, now=now).subject
+    ]
 
 
 def for_the_persons_rights(referral: Referral, *, holder: bool) -> Visibility:

@@ -65,3 +65,43 @@ def test_an_agency_chooses_its_channels_beyond_the_inbox(moment: datetime) -> No
     assert contact.version == 3
     assert contact.channels() == [Channel.KAFKA, Channel.WEBHOOK]
     assert AgencyContact(agency_id="b", version=1).channels() == []
+
+
+def test_only_the_audience_is_told_and_each_copy_names_no_earlier_party(moment: datetime) -> None:
+    data = {
+        "referral_id": "ref-1",
+        "version": 3,
+        "leg": 2,
+        "from_agency_id": "holder",
+        "to_agency_id": "asked",
+        "needs": ["food"],
+        "urgency": "urgent",
+        "status": "requested",
+        "actor_agency_id": "holder",
+        "parties": ["holder", "decliner", "follower", "asked"],
+        "audience": ["holder", "follower", "asked"],
+        "occurred_at": moment.isoformat(),
+    }
+    event = SourceEvent(
+        id="e-1",
+        source="urn:tsunagu:referrals",
+        type="tsunagu.referral.handed_off",
+        time=moment,
+        subject="ref-1",
+        dataschema=None,
+        traceparent=None,
+        data=data,
+    )
+    assert recipients(event.referral) == ["holder", "follower", "asked"]
+    copy = event.for_recipient("follower")
+    assert copy.data["parties"] == ["holder", "follower", "asked"]
+    assert "audience" not in copy.data
+    assert event.for_recipient("asked").data["parties"] == ["holder", "asked"]
+    assert event.data["parties"] == ["holder", "decliner", "follower", "asked"]  # unchanged
+    older = {k: v for k, v in data.items() if k != "audience"}
+    assert recipients(ReferralEventData.model_validate(older)) == [
+        "holder",
+        "decliner",
+        "follower",
+        "asked",
+    ]

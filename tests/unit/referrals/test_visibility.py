@@ -266,3 +266,30 @@ def test_an_agency_asked_again_after_declining_sees_the_data_while_asked() -> No
     _handoff(referral, S, D)
     assert standing_of(referral, D) is Standing.ASKED
     assert visibility(referral, agency_id=D, now=READ_VALID).subject
+
+
+def test_events_are_meant_only_for_those_still_covered_and_the_current_legs_agencies() -> None:
+    referral = _opened(consent())  # D declined leg 1
+    _handoff(referral, S, F, follow=True)
+    handed = referral.leg
+    assert (handed.from_agency_id, handed.to_agency_id) == (S, F)
+    data = referral.event_data(actor=S, now=LATER, reason=None)
+    assert data.parties == [S, D, F]
+    assert data.audience == [S, F]  # D, which declined, hears no more of where the person goes
+    referral.accept(actor=F, now=LATER)
+    _handoff(referral, F, R, follow=False)
+    referral.accept(actor=R, now=LATER)
+    # S follows under valid consent; F chose not to follow; D declined long ago.
+    assert referral.event_data(actor=R, now=LATER, reason=None).audience == [S, F, R]
+    referral.close(actor=R, outcome=CloseOutcome.RESOLVED, comment=None, now=LATER)
+    closed = referral.event_data(actor=R, now=READ_EXPIRED, reason=None)
+    assert closed.audience == [F, R]  # S's consent expired; F and R are the current leg's
+
+
+def test_erasure_and_correction_notices_go_to_every_agency_that_had_the_data() -> None:
+    referral = _opened(consent())  # D declined: it received the data once
+    _handoff(referral, S, F, follow=True)
+    erased = referral.changed("tsunagu.referral.subject_erased", actor=S, now=LATER)
+    assert erased.data.audience == erased.data.parties == [S, D, F]
+    corrected = referral.changed("tsunagu.referral.subject_corrected", actor=S, now=LATER)
+    assert corrected.data.audience == [S, D, F]
