@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from rich.console import Console
 
+from services.directory import ensure_signing_key
 from tsunagu_ops.localstack.coordinator import ensure_coordinator
 from tsunagu_ops.localstack.layout import StackLayout
 from tsunagu_ops.localstack.parts import (
@@ -51,17 +52,14 @@ def up(layout: StackLayout, console: Console, *, services: bool = True) -> list[
     """Start (or reuse) the store and Kafka, then the services; wait until all are ready.
 
     The first time, a coordinator credential is written into the directory's store and saved
-    under the data folder (see `ensure_coordinator`). With several replicas, the directory's
-    first replica is ready before the others start, so that they all load the issuer's keys
-    it made rather than each making its own."""
+    under the data folder (see `ensure_coordinator`). The issuer's first signing key is made
+    before the services start, so that replicas of the directory all load the same one."""
     infrastructure = infrastructure_parts(layout, console)
     apps = service_parts(layout) if services else []
     check_ports(layout, infrastructure + apps)
     handles = launch(layout, infrastructure, console)
     ensure_coordinator(layout, console)
-    if layout.replicas > 1 and apps:
-        handles += launch(layout, apps[:1], console)
-        apps = apps[1:]
+    ensure_signing_key(layout.issuer_keys)
     return handles + launch(layout, apps, console)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from services.directory import ensure_signing_key
 from tsunagu.messaging.login import KafkaLogin
 from tsunagu_ops.kafka_access.admin import replication_for
 from tsunagu_ops.localstack import LocalStackError, StackLayout
@@ -89,3 +90,12 @@ def test_a_login_names_each_bootstrap_server_of_a_cluster() -> None:
     login = KafkaLogin("127.0.0.1:9092, 127.0.0.1:9094,127.0.0.1:9096")
     assert login.servers == ["127.0.0.1:9092", "127.0.0.1:9094", "127.0.0.1:9096"]
     assert KafkaLogin("kafka:9092").servers == ["kafka:9092"]
+
+
+def test_the_issuers_first_key_is_made_before_the_replicas_and_kept(tmp_path: Path) -> None:
+    keys = tmp_path / "issuer-keys"
+    ensure_signing_key(keys)
+    made = sorted(path.read_bytes() for path in keys.iterdir())
+    ensure_signing_key(keys)  # a second `up`, or a second replica's start, finds it
+    assert sorted(path.read_bytes() for path in keys.iterdir()) == made
+    assert len(made) == 1
