@@ -30,11 +30,17 @@ KAFKA_PORT, CONTROLLER_PORT, STORE_PORT = 32292, 32293, 32218
 SERVICE_PORT_OFFSET = 24_000  # fronts on 32001-32004, replicas on 321xx and 322xx
 # Quick retries, relay polls and checkpoints, so that recovery is measured in seconds.
 FAST = {"CONSUMER_BACKOFF_SECONDS": "0.1", "RELAY_POLL_SECONDS": "0.2"}
+EMERGENCY_DEADLINE_SECONDS = 2
 
 
 def _settings() -> dict[str, str]:
     settings = {f"{spec.env_prefix}{k}": v for spec in SERVICES for k, v in FAST.items()}
-    return settings | {"TSUNAGU_AUDIT_CHECKPOINT_SECONDS": "1"}
+    return settings | {
+        "TSUNAGU_AUDIT_CHECKPOINT_SECONDS": "1",
+        # Emergencies overdue in seconds, scanned for by both replicas (the load is routine).
+        "TSUNAGU_REFERRALS_SLA_EMERGENCY_SECONDS": str(EMERGENCY_DEADLINE_SECONDS),
+        "TSUNAGU_REFERRALS_SLA_SCAN_SECONDS": "0.5",
+    }
 
 
 @dataclass

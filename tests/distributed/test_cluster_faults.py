@@ -165,6 +165,36 @@ async def test_the_two_referrals_replicas_racing_with_conflicting_transitions(
             assert verdict["checkpoints"] >= 1, verdict
 
 
+async def test_two_referrals_replicas_scanning_flag_each_overdue_leg_once(
+    cluster: DistributedStack,
+) -> None:
+    """Both replicas look for overdue legs every half second: one breach event per leg."""
+    async with cluster.client() as http:
+        network = await fresh_network(http, cluster)
+        start = await end_offsets(cluster.bootstrap, EVENT_TOPICS)
+        ids = []
+        for turn in range(4):
+            body = {**_create_body(network, f"overdue-{turn}"), "urgency": "emergency"}
+            created = await http.post(
+                f"{cluster.urls['referrals']}/v1/referrals", json=body, headers=acting(network.a)
+            )
+            assert created.status_code == 201, created.text
+            ids.append(str(created.json()["id"]))
+        report = LoadReport(referrals=ids, transitions=len(ids))
+        await assert_settled_exactly_once(
+            http,
+            cluster,
+            start=start,
+            report=report,
+            network=network,
+            events_per_referral=dict.fromkeys(ids, 2),  # created, then sla_breached once
+        )
+        for referral_id in ids:
+            url = f"{cluster.urls['referrals']}/v1/referrals/{referral_id}"
+            seen = (await http.get(url, headers=acting(network.a))).json()
+            assert seen["overdue"] is True, seen
+
+
 async def test_one_replica_of_each_service_killed_under_load(cluster: DistributedStack) -> None:
     """The other replicas carry the requests, the outboxes and the partitions of the dead (which
     stay down: this case comes last)."""
