@@ -51,7 +51,9 @@ TESTS ?=
 flakes: sync
 	$(UV) run --frozen python -m tests.flakes --runs $(RUNS) $(TESTS)
 
-# Not part of `make test`: drives load through the running local stack (options: BENCH_ARGS).
+# Not part of `make test`: drives load through the running local stack (options: BENCH_ARGS;
+# the stack's shape: STACK_ARGS, e.g. "--fresh --brokers 3 --replicas 2").
+STACK_ARGS ?=
 bench: sync
-	$(UV) run --frozen tsunagu up
+	$(UV) run --frozen tsunagu up $(STACK_ARGS)
 	$(UV) run --frozen python -m tsunagu_ops.bench $(BENCH_ARGS)

@@ -6,13 +6,12 @@ import asyncio
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import httpx
 from aiokafka import TopicPartition
 
 from tests.access import as_role
-from tests.faults.conftest import FaultStack
 from tests.faults.load import LoadReport, Network
 from tests.faults.settlement import (
     assert_each_referral_produced_its_events,
@@ -41,6 +40,21 @@ SETTLE_SECONDS = 60.0
 T = TypeVar("T")
 
 
+class SettlingStack(Protocol):
+    """What the checks need of a running stack: its services' URLs, Kafka, consumer groups."""
+
+    urls: dict[str, str]
+
+    @property
+    def bootstrap(self) -> str:
+        """Kafka bootstrap address."""
+        ...
+
+    def group(self, service: str) -> str:
+        """The consumer group of a service."""
+        ...
+
+
 async def settled(check: Callable[[], Awaitable[T]], *, timeout: float = SETTLE_SECONDS) -> T:
     """Run `check` until it stops failing its assertions; fail with its last failure."""
     deadline = time.monotonic() + timeout
@@ -53,7 +67,7 @@ async def settled(check: Callable[[], Awaitable[T]], *, timeout: float = SETTLE_
         await asyncio.sleep(1.0)
 
 
-async def assert_no_consumer_lags(stack: FaultStack) -> None:
+async def assert_no_consumer_lags(stack: SettlingStack) -> None:
     """Every service's consumer group has committed up to the end of every topic it reads."""
     for service, topics in CONSUMED.items():
         lag = await group_lag(stack.bootstrap, stack.group(service), topics)
@@ -70,7 +84,7 @@ def _agency(name: str, category: str) -> dict[str, Any]:
     }
 
 
-async def fresh_network(http: httpx.AsyncClient, stack: FaultStack) -> Network:
+async def fresh_network(http: httpx.AsyncClient, stack: SettlingStack) -> Network:
     """Three new agencies, once every consumer knows them."""
     ids = []
     kinds = (("Hotline", "suicide_prevention"), ("Food", "food"), ("Welfare", "livelihood"))
@@ -86,18 +100,20 @@ async def fresh_network(http: httpx.AsyncClient, stack: FaultStack) -> Network:
 
 async def assert_settled_exactly_once(
     http: httpx.AsyncClient,
-    stack: FaultStack,
+    stack: SettlingStack,
     *,
     start: Mapping[TopicPartition, int],
     report: LoadReport,
     network: Network,
+    events_per_referral: Mapping[str, int] | None = None,
 ) -> None:
-    """Wait until every event of the load is audited and in inboxes exactly once, lag zero."""
+    """Wait until every event of the load is audited and in inboxes exactly once, lag zero
+    (five events per referral, unless `events_per_referral` says otherwise)."""
 
     async def check() -> None:
         records = await read_until_now(stack.bootstrap, start)
         events = produced_events(records, (network.a, network.b, network.c))
-        assert_each_referral_produced_its_events(events, report.referrals)
+        assert_each_referral_produced_its_events(events, report.referrals, events_per_referral)
         referrals = {str(data["referral_id"]) for data in events.values()}
         audited = await audited_event_ids(http, stack.urls["audit"], referrals)
         reads = produced_reads(records, referrals)

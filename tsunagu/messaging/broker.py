@@ -19,7 +19,7 @@ def make_broker(settings: ServiceSettings, *, service: str) -> KafkaBroker:
     """Build (not start) the service's broker."""
     login = kafka_login(settings)
     return KafkaBroker(
-        login.bootstrap_servers,
+        login.servers,  # FastStream takes a list; a comma-separated string would be one host
         security=login.broker_security(),
         client_id=f"tsunagu-{service}",
         enable_idempotence=True,

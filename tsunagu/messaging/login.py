@@ -81,6 +81,11 @@ class KafkaLogin:
             )
         return options
 
+    @property
+    def servers(self) -> list[str]:
+        """The bootstrap addresses one by one (`host:port,host:port` names a cluster's brokers)."""
+        return [server.strip() for server in self.bootstrap_servers.split(",") if server.strip()]
+
     def broker_security(self) -> BaseSecurity | None:
         """The FastStream security object for this login (None: plaintext, no SASL)."""
         if self.uses_sasl:

@@ -9,12 +9,15 @@ import uuid
 from rich.console import Console
 
 from tsunagu_ops.access import ClientCredential
-from tsunagu_ops.localstack.layout import default_layout
+from tsunagu_ops.localstack.layout import StackLayout, default_layout
 from tsunagu_ops.localstack.pidfiles import live_record
+from tsunagu_ops.localstack.service_parts import service_processes
 from tsunagu_ops.localstack.services import SERVICES
+from tsunagu_ops.localstack.shape import recorded
 
 from . import backlog as raw_runs
 from .catchup import CatchUp, delete_topics, run_catch_up
+from .compare import describe, print_beside
 from .machine import peak_rss_mb, this_machine
 from .report import percentile, print_report
 from .results import RESULTS, save_results
@@ -27,15 +30,19 @@ from .tokens import verification_microseconds
 console = Console(width=150)
 
 
-def _settings() -> BenchSettings:
-    """Settings from the environment, overridden by the command's options."""
+def _settings(layout: StackLayout) -> BenchSettings:
+    """Settings from the environment, overridden by the command's options; Kafka is the
+    running stack's (every node of a cluster) unless set."""
     parser = argparse.ArgumentParser(description=__doc__)
     for name, kind in (("referrals", int), ("rate", float), ("concurrency", int), ("backlog", int)):
         parser.add_argument(
             f"--{name}", type=kind, help=BenchSettings.model_fields[name].description
         )
     given = {k: v for k, v in vars(parser.parse_args()).items() if v is not None}
-    return BenchSettings(**given)
+    settings = BenchSettings(**given)
+    if "kafka_bootstrap_servers" not in settings.model_fields_set:
+        settings.kafka_bootstrap_servers = layout.kafka_bootstrap_servers
+    return settings
 
 
 def _show(line: str) -> None:
@@ -83,14 +90,19 @@ async def _catch_up(settings: BenchSettings, raw: dict[str, float]) -> CatchUp:
 
 async def main() -> None:
     """Run every measure in turn and print the report."""
-    settings = _settings()
-    layout = default_layout()
+    layout = recorded(default_layout())
+    settings = _settings(layout)
     urls = {spec.name: spec.base_url() for spec in SERVICES}
+    processes = {spec.name: service_processes(layout, spec.name) for spec in SERVICES}
     pids = {
-        spec.name: record.pid for spec in SERVICES if (record := live_record(layout.run, spec.name))
+        part.name: record.pid
+        for parts in processes.values()
+        for part in parts
+        if (record := live_record(layout.run, part.name))
     }
     machine = this_machine()
     console.print(f"Machine: {machine.describe()}")
+    console.print(f"Stack: {describe((layout.brokers, layout.replicas))}")
     store = live_record(layout.run, "store")
     idle_before = await idle_cpu_percent(store.pid) if store else None
     console.print(
@@ -98,6 +110,7 @@ async def main() -> None:
     )
     steady: SteadyState = await run_steady_state(
         urls=urls,
+        processes={name: [part.address for part in parts] for name, parts in processes.items()},
         bootstrap=settings.kafka_bootstrap_servers,
         referrals=settings.referrals,
         events_per_second=settings.rate,
@@ -128,6 +141,7 @@ async def main() -> None:
         idle_store_cpu=(idle_before, idle_after),
     )
     figures = {
+        "shape": {"brokers": layout.brokers, "replicas": layout.replicas},
         "settings": settings.model_dump(exclude={"kafka_bootstrap_servers", "mongo_url"}),
         "steady": steady,
         "token_verification_us": {
@@ -145,6 +159,7 @@ async def main() -> None:
     }
     saved = save_results(RESULTS, machine, figures)
     console.print(f"Figures kept in {saved}")
+    print_beside(console, RESULTS, saved)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import httpx
@@ -45,13 +45,15 @@ class SteadyState:
 async def run_steady_state(
     *,
     urls: dict[str, str],
+    processes: Mapping[str, Sequence[str]],
     bootstrap: str,
     referrals: int,
     events_per_second: float,
     concurrency: int,
     show: Callable[[str], None],
 ) -> SteadyState:
-    """Drive `referrals` journeys (five events each) and wait until all are audited."""
+    """Drive `referrals` journeys (five events each) and wait until all are audited; the store
+    commands are read from each process of each service (`processes`: their URLs)."""
     credential = ClientCredential.load(default_layout().coordinator_credential)
     tokens = NetworkTokens(urls["directory"], credential)
     async with httpx.AsyncClient(
@@ -64,7 +66,7 @@ async def run_steady_state(
         tracker = EventTracker(bootstrap, REFERRAL_EVENTS, [AUDIT_GROUP, INBOX_GROUP])
         await tracker.start()
         operator = tokens.role("operator")
-        commands_before = await store_commands(http, urls, operator)
+        commands_before = await store_commands(http, processes, operator)
         start = time.monotonic()
         driving = asyncio.create_task(
             driver.run(
@@ -85,7 +87,7 @@ async def run_steady_state(
             await asyncio.sleep(0.5)
         await asyncio.sleep(1)
         await tracker.stop()
-        commands_after = await store_commands(http, urls, operator)
+        commands_after = await store_commands(http, processes, operator)
     audited = tracker.arrivals.at[AUDIT_GROUP]
     last = max(audited.values(), default=start)
     return SteadyState(

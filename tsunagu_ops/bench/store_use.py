@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import httpx
@@ -24,14 +25,16 @@ def commands_in(metrics_text: str) -> float:
 
 
 async def store_commands(
-    http: httpx.AsyncClient, urls: dict[str, str], auth: httpx.Auth
+    http: httpx.AsyncClient, processes: Mapping[str, Sequence[str]], auth: httpx.Auth
 ) -> dict[str, float]:
-    """Each service's store commands so far, by service name."""
+    """Each service's store commands so far, summed over its processes' URLs, by service."""
     counts = {}
-    for name, url in urls.items():
-        response = await http.get(f"{url}/metrics", auth=auth)
-        response.raise_for_status()
-        counts[name] = commands_in(response.text)
+    for name, urls in processes.items():
+        counts[name] = 0.0
+        for url in urls:
+            response = await http.get(f"{url}/metrics", auth=auth)
+            response.raise_for_status()
+            counts[name] += commands_in(response.text)
     return counts
 
 

@@ -22,8 +22,10 @@ from tsunagu_ops.localstack import (
     up,
     wipe,
 )
-from tsunagu_ops.localstack.parts import launch, service_part, stop_part, wait_ports_released
+from tsunagu_ops.localstack.parts import launch, stop_part, wait_ports_released
+from tsunagu_ops.localstack.service_parts import service_processes
 from tsunagu_ops.localstack.services import service_urls
+from tsunagu_ops.localstack.shape import choose, recorded, remember
 
 COORDINATED_SERVICES = ("referrals", "notifications")
 """The services that read the coordinator agency's id from their settings."""
@@ -48,9 +50,27 @@ def up_command(
     no_services: Annotated[
         bool, typer.Option("--no-services", help="Start only Kafka and the document store.")
     ] = False,
+    brokers: Annotated[
+        int | None,
+        typer.Option(
+            "--brokers",
+            min=1,
+            help="Kafka nodes (3: topics replicated 3 times, 2 in sync). "
+            "Default: as last run, else 1.",
+        ),
+    ] = None,
+    replicas: Annotated[
+        int | None,
+        typer.Option(
+            "--replicas",
+            min=1,
+            help="Processes per service, behind a round-robin front on the service's port. "
+            "Default: as last run, else 1.",
+        ),
+    ] = None,
 ) -> None:
     """Start Kafka, the document store and the four services in the background."""
-    layout = default_layout()
+    layout = recorded(default_layout())
     if demo:  # short demo deadlines, unless set otherwise (see tsunagu_ops.demo.journey)
         wanted = {**DEMO_REFERRALS_ENV, **demo_coordinator_env(layout)}
         demo_settings = {k: v for k, v in wanted.items() if k not in os.environ}
@@ -60,6 +80,8 @@ def up_command(
         wipe(layout)
         console.print(f"Wiped stored data under {layout.root}")
     try:
+        layout = choose(layout, brokers, replicas)
+        remember(layout)
         up(layout, console, services=not no_services)
     except LocalStackError as error:
         console.print(Text(str(error), style="red"))
@@ -75,14 +97,14 @@ def up_command(
 
 def down_command() -> None:
     """Stop everything `tsunagu up` started."""
-    stopped = down(default_layout(), console)
+    stopped = down(recorded(default_layout()), console)
     console.print(f"Stopped: {', '.join(stopped)}" if stopped else "Nothing was running.")
 
 
 def status_command() -> None:
     """Show whether each part of the local stack runs and is ready."""
     table = Table("part", "state", "pid", "address", "ready")
-    for part in status(default_layout(), console):
+    for part in status(recorded(default_layout()), console):
         state = "[green]running[/green]" if part.running else "[dim]stopped[/dim]"
         ready = "[green]yes[/green]" if part.ready else "[yellow]no[/yellow]"
         table.add_row(part.name, state, str(part.pid or "-"), part.address, ready)
@@ -95,6 +117,8 @@ def _print_summary(layout: StackLayout, *, with_services: bool) -> None:
     if with_services:
         for name, url in service_urls().items():
             table.add_row(f"{name} API", f"{url}/docs")
+    if with_services and layout.replicas > 1:
+        table.add_row("Replicas per service", f"{layout.replicas}, behind the ports above")
     table.add_row("Kafka bootstrap", layout.kafka_bootstrap_servers)
     table.add_row("Document store", layout.mongo_url)
     table.add_row("Data", str(layout.root))
@@ -119,7 +143,7 @@ def _name_coordinator(layout: StackLayout) -> None:
     if all(layout.service_settings.get(k) == v for k, v in wanted.items()):
         return
     named = replace(layout, service_settings={**layout.service_settings, **wanted})
-    parts = [service_part(named, name) for name in COORDINATED_SERVICES]
+    parts = [part for name in COORDINATED_SERVICES for part in service_processes(named, name)]
     with console.status("Naming the coordinator agency to referrals and notifications…"):
         for part in parts:
             stop_part(named, part.name)

@@ -156,13 +156,31 @@ async def create_acls(login: KafkaLogin, bindings: Iterable[AclBinding]) -> int:
     return len(requests)
 
 
-async def create_topics(login: KafkaLogin, names: Iterable[str], partitions: int = 3) -> None:
-    """Create the topics that do not exist yet."""
+def replication_for(brokers: int) -> tuple[int, int]:
+    """A topic's replication factor and `min.insync.replicas` on a cluster of `brokers`: three
+    copies, two of which must have a write before it is acknowledged, once there are three."""
+    factor = max(1, min(3, brokers))
+    return factor, max(1, factor - 1)
+
+
+async def create_topics(
+    login: KafkaLogin, names: Iterable[str], partitions: int = 3, brokers: int | None = None
+) -> None:
+    """Create the topics that do not exist yet, replicated as `replication_for` says for
+    `brokers` (by default, the brokers the cluster lists now)."""
     admin = AIOKafkaAdminClient(**login.client_options())
     await admin.start()
     try:
+        if brokers is None:
+            brokers = len((await admin.describe_cluster())["brokers"])
+        factor, min_insync = replication_for(brokers)
+        config = {"min.insync.replicas": str(min_insync)}
         existing = set(await admin.list_topics())
-        new = [NewTopic(name, partitions, 1) for name in names if name not in existing]
+        new = [
+            NewTopic(name, partitions, factor, topic_configs=config)
+            for name in names
+            if name not in existing
+        ]
         if new:
             response = await admin.create_topics(new)
             for name, error_code, *_ in response.topic_errors:

@@ -14,12 +14,13 @@ from tsunagu_ops.localstack.kafka_credentials import agency_principal
 from tsunagu_schemas.topics import agency_topic
 
 
-async def provision_services(admin: KafkaLogin) -> int:
+async def provision_services(admin: KafkaLogin, brokers: int | None = None) -> int:
     """Create the event and dead-letter topics and every service's ACLs; return the ACL count.
 
-    The services' SCRAM users exist from the moment storage is formatted.
+    Topics are replicated for `brokers` (default: as many as the cluster lists now). The
+    services' SCRAM users exist from the moment storage is formatted.
     """
-    await create_topics(admin, stack_topics())
+    await create_topics(admin, stack_topics(), brokers=brokers)
     bindings = [binding for service in SERVICE_ACCESS for binding in service_bindings(service)]
     return await create_acls(admin, bindings)
 

@@ -11,7 +11,7 @@ from services.directory import register_first_client
 from tsunagu.auth import Role
 from tsunagu_ops.access import ClientCredential
 from tsunagu_ops.localstack.layout import StackLayout
-from tsunagu_ops.localstack.parts import directory_url
+from tsunagu_ops.localstack.service_parts import directory_url
 
 DIRECTORY_DATABASE = "tsunagu_directory"
 

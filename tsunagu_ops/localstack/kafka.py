@@ -7,6 +7,7 @@ import hashlib
 import shutil
 import subprocess
 import uuid
+from collections.abc import Sequence
 
 from rich.console import Console
 
@@ -22,7 +23,7 @@ from tsunagu_ops.localstack.kafka_credentials import (
     passwords,
     scram_users,
 )
-from tsunagu_ops.localstack.layout import StackLayout, repo_root
+from tsunagu_ops.localstack.layout import KafkaNode, StackLayout, repo_root
 
 POM = repo_root() / "deploy" / "kafka" / "pom.xml"
 STAMP = ".pom.sha256"
@@ -72,10 +73,12 @@ def _check(result: subprocess.CompletedProcess[str], what: str) -> None:
         raise LocalStackError(f"{what} failed (exit {result.returncode}):\n" + "\n".join(output))
 
 
-def java_command(layout: StackLayout, main_class: str, *args: str) -> list[str]:
-    """Return a ``java`` command running ``main_class`` from the Kafka jars."""
+def java_command(
+    layout: StackLayout, main_class: str, *args: str, node: KafkaNode | None = None
+) -> list[str]:
+    """Return a ``java`` command running ``main_class`` from the Kafka jars (a node's logging)."""
     java = require_tool("java", "run Apache Kafka (Java 17 or newer)")
-    logging_config = str(log4j2_path(layout))
+    logging_config = str(log4j2_path(layout, node))
     return [
         java,
         *JVM_OPTIONS,
@@ -88,9 +91,10 @@ def java_command(layout: StackLayout, main_class: str, *args: str) -> list[str]:
     ]
 
 
-def kafka_command(layout: StackLayout) -> list[str]:
-    """Return the command line that runs the broker."""
-    return java_command(layout, "kafka.Kafka", str(server_properties_path(layout)))
+def kafka_command(layout: StackLayout, node: KafkaNode | None = None) -> list[str]:
+    """Return the command line that runs a node (the first by default)."""
+    properties = str(server_properties_path(layout, node))
+    return java_command(layout, "kafka.Kafka", properties, node=node)
 
 
 def random_cluster_id() -> str:
@@ -114,31 +118,64 @@ def scram_arguments(layout: StackLayout) -> tuple[str, ...]:
     )
 
 
-def formatted_with_credentials(layout: StackLayout) -> bool:
-    """Whether the broker's storage was formatted with the stack's SCRAM users: the storage tool
+def cluster_id(layout: StackLayout) -> str:
+    """The id every node of a cluster is formatted with: made once, kept beside the nodes."""
+    if layout.brokers == 1:
+        return random_cluster_id()
+    path = layout.kafka_dir / "cluster.id"
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(random_cluster_id() + "\n")
+    return path.read_text().strip()
+
+
+def formatted_with_credentials(layout: StackLayout, node: KafkaNode | None = None) -> bool:
+    """Whether a node's storage was formatted with the stack's SCRAM users: the storage tool
     writes them into the bootstrap checkpoint, which names each user."""
-    checkpoint = layout.kafka_data / "bootstrap.checkpoint"
+    checkpoint = (node or layout.kafka_nodes[0]).data / "bootstrap.checkpoint"
     return checkpoint.is_file() and ADMIN.encode() in checkpoint.read_bytes()
 
 
-def prepare_kafka(layout: StackLayout, console: Console) -> None:
-    """Download jars if needed, write the configuration and format storage on first use.
-
-    Storage formatted without SCRAM users (by a version before Kafka required logins) cannot
+def _refuse_without_logins(layout: StackLayout, node: KafkaNode) -> None:
+    """Storage formatted without SCRAM users (by a version before Kafka required logins) cannot
     authenticate anyone; that is refused with what to do rather than left to time out."""
-    formatted = (layout.kafka_data / "meta.properties").is_file()
-    if formatted and not formatted_with_credentials(layout):
+    formatted = (node.data / "meta.properties").is_file()
+    if formatted and not formatted_with_credentials(layout, node):
         raise LocalStackError(
-            f"Kafka's storage in {layout.kafka_data} was formatted without the logins the "
+            f"Kafka's storage in {node.data} was formatted without the logins the "
             "services now use, so no client could sign in. Start afresh with "
             "`tsunagu up --fresh` (this wipes the local stack's data)."
         )
-    ensure_kafka_libs(layout, console)
-    properties = write_kafka_config(layout)
-    if formatted:
-        return
-    format_args: tuple[str, ...] = ("format", "-t", random_cluster_id(), "-c", str(properties))
+
+
+def _format_command(layout: StackLayout, node: KafkaNode) -> list[str] | None:
+    """Write a node's configuration; the command formatting its storage, unless it is."""
+    properties = write_kafka_config(layout, node)
+    if (node.data / "meta.properties").is_file():
+        return None
+    format_args: tuple[str, ...] = ("format", "-t", cluster_id(layout), "-c", str(properties))
     format_args += scram_arguments(layout)
-    command = java_command(layout, "kafka.tools.StorageTool", *format_args)
+    return java_command(layout, "kafka.tools.StorageTool", *format_args, node=node)
+
+
+def prepare_kafka(
+    layout: StackLayout, console: Console, nodes: Sequence[KafkaNode] | None = None
+) -> None:
+    """Download jars if needed, write the nodes' configuration (the first node's by default)
+    and format the storage of those never formatted, all at once, a cluster's with one id."""
+    chosen = list(nodes or layout.kafka_nodes[:1])
+    for node in chosen:
+        _refuse_without_logins(layout, node)
+    ensure_kafka_libs(layout, console)
+    commands = [c for node in chosen if (c := _format_command(layout, node)) is not None]
+    if not commands:
+        return
     with console.status("Formatting Kafka storage…"):
-        _check(subprocess.run(command, capture_output=True, text=True), "Kafka storage format")
+        running = [
+            subprocess.Popen(c, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for c in commands
+        ]
+        for process, command in zip(running, commands, strict=True):
+            stdout, stderr = process.communicate()
+            result = subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
+            _check(result, "Kafka storage format")

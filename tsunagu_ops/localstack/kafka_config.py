@@ -1,9 +1,10 @@
-"""Configuration files of the single-node Kafka broker (KRaft, broker and controller)."""
+"""Configuration files of the local Kafka nodes (KRaft, each a broker and a controller)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from tsunagu_ops.kafka_access.admin import replication_for
 from tsunagu_ops.localstack.kafka_credentials import (
     ADMIN,
     BROKER,
@@ -12,7 +13,7 @@ from tsunagu_ops.localstack.kafka_credentials import (
     passwords,
     write_private,
 )
-from tsunagu_ops.localstack.layout import HOST, StackLayout
+from tsunagu_ops.localstack.layout import HOST, KafkaNode, StackLayout
 
 AUTHORIZER = "org.apache.kafka.metadata.authorizer.StandardAuthorizer"
 SCRAM_LOGIN = "org.apache.kafka.common.security.scram.ScramLoginModule"
@@ -37,21 +38,29 @@ QUIET_LOGGERS = (
 )
 
 
-def server_properties(layout: StackLayout) -> str:
-    """Return ``server.properties`` for a single node acting as broker and controller.
+def _node(layout: StackLayout, node: KafkaNode | None) -> KafkaNode:
+    return node or layout.kafka_nodes[0]
+
+
+def server_properties(layout: StackLayout, node: KafkaNode | None = None) -> str:
+    """Return ``server.properties`` for one node acting as broker and controller.
 
     Clients authenticate with SASL/SCRAM-SHA-512 on the broker listener; the controller
-    listener, on loopback, takes SASL/PLAIN from the broker itself only. The standard
+    listener, on loopback, takes SASL/PLAIN from the nodes themselves only. The standard
     authorizer denies whatever no ACL allows; the admin, broker and controller are super users.
+    Every node votes in the controller quorum; topics, the consumer offsets included, are
+    replicated as `replication_for` says.
     """
+    node = _node(layout, node)
     secret = passwords(layout)
+    factor, min_insync = replication_for(layout.brokers)
+    voters = ",".join(f"{n.node_id}@{HOST}:{n.controller_port}" for n in layout.kafka_nodes)
     settings = {
         "process.roles": "broker,controller",
-        "node.id": "1",
-        "controller.quorum.voters": f"1@{HOST}:{layout.controller_port}",
-        "listeners": f"BROKER://{HOST}:{layout.kafka_port},"
-        f"CONTROLLER://{HOST}:{layout.controller_port}",
-        "advertised.listeners": f"BROKER://{HOST}:{layout.kafka_port}",
+        "node.id": str(node.node_id),
+        "controller.quorum.voters": voters,
+        "listeners": f"BROKER://{HOST}:{node.port},CONTROLLER://{HOST}:{node.controller_port}",
+        "advertised.listeners": f"BROKER://{HOST}:{node.port}",
         "controller.listener.names": "CONTROLLER",
         "inter.broker.listener.name": "BROKER",
         "listener.security.protocol.map": "BROKER:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT",
@@ -67,14 +76,16 @@ def server_properties(layout: StackLayout) -> str:
         "authorizer.class.name": AUTHORIZER,
         "super.users": ";".join(f"User:{user}" for user in (ADMIN, BROKER, CONTROLLER)),
         "allow.everyone.if.no.acl.found": "false",
-        "log.dirs": str(layout.kafka_data),
+        "log.dirs": str(node.data),
         "num.partitions": "3",
         "auto.create.topics.enable": "true",
-        "offsets.topic.replication.factor": "1",
-        "transaction.state.log.replication.factor": "1",
-        "transaction.state.log.min.isr": "1",
-        "share.coordinator.state.topic.replication.factor": "1",
-        "share.coordinator.state.topic.min.isr": "1",
+        "default.replication.factor": str(factor),
+        "min.insync.replicas": str(min_insync),
+        "offsets.topic.replication.factor": str(factor),
+        "transaction.state.log.replication.factor": str(factor),
+        "transaction.state.log.min.isr": str(min_insync),
+        "share.coordinator.state.topic.replication.factor": str(factor),
+        "share.coordinator.state.topic.min.isr": str(min_insync),
         "group.initial.rebalance.delay.ms": "0",
     }
     return "".join(f"{key}={value}\n" for key, value in settings.items())
@@ -100,20 +111,21 @@ def log4j2_xml() -> str:
 """
 
 
-def server_properties_path(layout: StackLayout) -> Path:
-    """Return where this instance's ``server.properties`` lives."""
-    return layout.kafka_dir / "server.properties"
+def server_properties_path(layout: StackLayout, node: KafkaNode | None = None) -> Path:
+    """Return where a node's ``server.properties`` lives."""
+    return _node(layout, node).folder / "server.properties"
 
 
-def log4j2_path(layout: StackLayout) -> Path:
-    """Return where this instance's log4j2 configuration lives."""
-    return layout.kafka_dir / "log4j2.xml"
+def log4j2_path(layout: StackLayout, node: KafkaNode | None = None) -> Path:
+    """Return where a node's log4j2 configuration lives."""
+    return _node(layout, node).folder / "log4j2.xml"
 
 
-def write_kafka_config(layout: StackLayout) -> Path:
-    """Write the broker and logging configuration; return the ``server.properties`` path."""
-    layout.kafka_dir.mkdir(parents=True, exist_ok=True)
-    log4j2_path(layout).write_text(log4j2_xml())
-    properties = server_properties_path(layout)
-    write_private(properties, server_properties(layout))
+def write_kafka_config(layout: StackLayout, node: KafkaNode | None = None) -> Path:
+    """Write a node's broker and logging configuration; return its ``server.properties`` path."""
+    node = _node(layout, node)
+    node.folder.mkdir(parents=True, exist_ok=True)
+    log4j2_path(layout, node).write_text(log4j2_xml())
+    properties = server_properties_path(layout, node)
+    write_private(properties, server_properties(layout, node))
     return properties

@@ -9,6 +9,8 @@ from pathlib import Path
 
 HOST = "127.0.0.1"
 HOME_ENV = "TSUNAGU_HOME"
+REPLICA_PORT_STEP = 100
+"""With several replicas, replica k of a service listens on its port + k × this step."""
 
 
 def repo_root() -> Path:
@@ -22,6 +24,27 @@ def default_home() -> Path:
     if configured:
         return Path(configured).expanduser().resolve()
     return repo_root() / ".tsunagu"
+
+
+@dataclass(frozen=True)
+class KafkaNode:
+    """One Kafka node (broker and controller) of a stack: its name, id, ports and folder."""
+
+    name: str
+    node_id: int
+    port: int
+    controller_port: int
+    folder: Path
+
+    @property
+    def address(self) -> str:
+        """The node's client listener."""
+        return f"{HOST}:{self.port}"
+
+    @property
+    def data(self) -> Path:
+        """The node's log segments and metadata."""
+        return self.folder / "data"
 
 
 @dataclass(frozen=True)
@@ -40,6 +63,31 @@ class StackLayout:
     service_settings: Mapping[str, str] = field(default_factory=dict)
     """Environment variables every service of this instance starts with (ours win on clash)."""
     service_port_offset: int = 0  # added to each service's default port (8001-8004)
+    brokers: int = 1
+    """Kafka nodes; node n listens on ``kafka_port + 2(n-1)`` and ``controller_port + 2(n-1)``."""
+    replicas: int = 1
+    """Processes per service; with more than one, a front on the service's port shares them."""
+
+    @property
+    def kafka_nodes(self) -> tuple[KafkaNode, ...]:
+        """The Kafka nodes: one named ``kafka``, or ``kafka-1``… in ``kafka/nodes/<n>``."""
+        if self.brokers == 1:
+            return (KafkaNode("kafka", 1, self.kafka_port, self.controller_port, self.kafka_dir),)
+        return tuple(
+            KafkaNode(
+                f"kafka-{n}",
+                n,
+                self.kafka_port + 2 * (n - 1),
+                self.controller_port + 2 * (n - 1),
+                self.kafka_dir / "nodes" / str(n),
+            )
+            for n in range(1, self.brokers + 1)
+        )
+
+    @property
+    def shape_file(self) -> Path:
+        """Where `tsunagu up` records how many brokers and replicas this data folder runs."""
+        return self.root / "shape.json"
 
     @property
     def kafka_libs(self) -> Path:
@@ -88,8 +136,8 @@ class StackLayout:
 
     @property
     def kafka_bootstrap_servers(self) -> str:
-        """Kafka bootstrap address for clients."""
-        return f"{HOST}:{self.kafka_port}"
+        """Kafka bootstrap addresses for clients: every node's."""
+        return ",".join(node.address for node in self.kafka_nodes)
 
     @property
     def mongo_url(self) -> str:
@@ -104,6 +152,8 @@ class StackLayout:
         """Return what a fresh start deletes: stored data and logs, never jars or binaries."""
         return (
             self.kafka_data,
+            self.kafka_dir / "nodes",
+            self.kafka_dir / "cluster.id",
             self.store_data,
             self.logs,
             self.issuer_keys,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.console import Console
 
@@ -13,18 +13,17 @@ from tsunagu_ops.kafka_access.provisioning import provision_services
 from tsunagu_ops.localstack.errors import LocalStackError, StartupError
 from tsunagu_ops.localstack.kafka import kafka_command, prepare_kafka
 from tsunagu_ops.localstack.kafka_config import server_properties_path
-from tsunagu_ops.localstack.kafka_credentials import login, service_login_env
-from tsunagu_ops.localstack.layout import HOST, StackLayout
+from tsunagu_ops.localstack.kafka_credentials import login
+from tsunagu_ops.localstack.layout import HOST, KafkaNode, StackLayout
 from tsunagu_ops.localstack.pidfiles import PidRecord, live_record, remove_record, write_record
 from tsunagu_ops.localstack.ports import port_bindable
-from tsunagu_ops.localstack.probes import Probe, http_probe, kafka_probe, store_probe, wait_ready
+from tsunagu_ops.localstack.probes import Probe, kafka_probe, store_probe, wait_ready
 from tsunagu_ops.localstack.processes import ProcessHandle, spawn, stop
 from tsunagu_ops.localstack.secantus import ensure_store, store_command
-from tsunagu_ops.localstack.services import service_env, service_spec, start_service
 
 KAFKA = "kafka"
 STORE = "store"
-STOP_TIMEOUTS = {KAFKA: 30.0}
+KAFKA_STOP_TIMEOUT = 30.0
 DEFAULT_STOP_TIMEOUT = 20.0  # a service's bounded shutdown steps fit in it
 PORT_RELEASE_TIMEOUT = 10.0
 
@@ -49,23 +48,49 @@ class Part:
         return (self.port, *self.other_ports)
 
 
-def kafka_part(layout: StackLayout, console: Console) -> Part:
-    """Return the Kafka broker part (downloads jars and formats storage when started)."""
+def stop_timeout(name: str) -> float:
+    """How long a part may take to stop before it is killed (a Kafka node's longer)."""
+    return KAFKA_STOP_TIMEOUT if is_kafka_node(name) else DEFAULT_STOP_TIMEOUT
+
+
+def is_kafka_node(name: str) -> bool:
+    """Whether a part's name is a Kafka node's (``kafka`` or ``kafka-<n>``)."""
+    return name == KAFKA or name.startswith(f"{KAFKA}-")
+
+
+def kafka_part(layout: StackLayout, console: Console, node: KafkaNode | None = None) -> Part:
+    """Return a Kafka node's part (downloads jars and formats storage when started); the last
+    node, once ready, provisions the topics, replicated over every node, and the ACLs."""
+    node = node or layout.kafka_nodes[0]
 
     def start() -> ProcessHandle:
-        prepare_kafka(layout, console)
-        marker = str(server_properties_path(layout))
-        log = layout.log_file(KAFKA)
-        return spawn(KAFKA, kafka_command(layout), log_path=log, marker=marker)
+        # The first node's start formats every node of a cluster at once (a restart: none).
+        first = node == layout.kafka_nodes[0]
+        prepare_kafka(layout, console, layout.kafka_nodes if first else [node])
+        marker = str(server_properties_path(layout, node))
+        log = layout.log_file(node.name)
+        return spawn(node.name, kafka_command(layout, node), log_path=log, marker=marker)
 
     def provision() -> None:
-        asyncio.run(provision_services(login(layout)))
+        asyncio.run(provision_services(login(layout), brokers=layout.brokers))
 
-    address = layout.kafka_bootstrap_servers
-    probe = kafka_probe(lambda: login(layout))
+    probe = kafka_probe(lambda: replace(login(layout), bootstrap_servers=node.address))
+    last = node == layout.kafka_nodes[-1]
     return Part(
-        KAFKA, layout.kafka_port, address, probe, start, 120.0, (layout.controller_port,), provision
+        node.name,
+        node.port,
+        node.address,
+        probe,
+        start,
+        120.0,
+        (node.controller_port,),
+        provision if last else None,
     )
+
+
+def kafka_parts(layout: StackLayout, console: Console) -> list[Part]:
+    """Return one part per Kafka node."""
+    return [kafka_part(layout, console, node) for node in layout.kafka_nodes]
 
 
 def store_part(layout: StackLayout, console: Console) -> Part:
@@ -80,41 +105,6 @@ def store_part(layout: StackLayout, console: Console) -> Part:
 
     url = layout.mongo_url
     return Part(STORE, layout.store_port, url, store_probe(url), start, timeout=30.0)
-
-
-def service_part(layout: StackLayout, name: str) -> Part:
-    """Return the part running service ``name`` on its default port."""
-    spec = service_spec(name)
-    port = spec.port + layout.service_port_offset
-    env = {
-        **layout.service_settings,
-        **service_env(
-            name,
-            kafka_bootstrap_servers=layout.kafka_bootstrap_servers,
-            mongo_url=layout.mongo_url,
-            port=port,
-            issuer=directory_url(layout),
-            issuer_keys=layout.issuer_keys,
-        ),
-    }
-    # The keys sealing webhook secrets and people's data live with this instance's data.
-    if name == "notifications":
-        env[f"{spec.env_prefix}WEBHOOK_SECRETS_KEY_FILE"] = str(layout.root / "keys" / "webhooks")
-    if name == "referrals":
-        env[f"{spec.env_prefix}SUBJECT_KEY_FILE"] = str(layout.root / "keys" / "referral-subjects")
-
-    def start() -> ProcessHandle:
-        return start_service(name, env | service_login_env(layout, name), layout.log_file(name))
-
-    base_url = spec.base_url(port)
-    probe = http_probe(f"{base_url}/readyz")
-    return Part(name, port, base_url, probe, start, timeout=90.0)
-
-
-def directory_url(layout: StackLayout) -> str:
-    """The directory's URL: the issuer every service of this stack trusts."""
-    spec = service_spec("directory")
-    return spec.base_url(spec.port + layout.service_port_offset)
 
 
 def check_ports(layout: StackLayout, parts: Sequence[Part]) -> None:
@@ -154,7 +144,7 @@ def _finish(layout: StackLayout, part: Part, handle: ProcessHandle, console: Con
             if part.on_ready is not None:
                 part.on_ready()
     except BaseException:
-        stop(handle, STOP_TIMEOUTS.get(part.name, DEFAULT_STOP_TIMEOUT))
+        stop(handle, stop_timeout(part.name))
         remove_record(layout.run, part.name)
         raise
 
@@ -181,7 +171,7 @@ def stop_part(layout: StackLayout, name: str) -> bool:
     """Stop (and reap) the recorded process of part ``name``; tell whether one was running."""
     record = live_record(layout.run, name)
     if record is not None:
-        stop(record.handle(), STOP_TIMEOUTS.get(name, DEFAULT_STOP_TIMEOUT))
+        stop(record.handle(), stop_timeout(name))
     remove_record(layout.run, name)
     return record is not None
 

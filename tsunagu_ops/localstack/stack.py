@@ -3,27 +3,28 @@
 from __future__ import annotations
 
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from rich.console import Console
 
+from services.directory import ensure_signing_key
 from tsunagu_ops.localstack.coordinator import ensure_coordinator
 from tsunagu_ops.localstack.layout import StackLayout
 from tsunagu_ops.localstack.parts import (
-    KAFKA,
     STORE,
     Part,
     check_ports,
-    kafka_part,
+    is_kafka_node,
+    kafka_parts,
     launch,
-    service_part,
     stop_part,
     store_part,
     wait_ports_released,
 )
 from tsunagu_ops.localstack.pidfiles import live_record, recorded_names
 from tsunagu_ops.localstack.processes import ProcessHandle
-from tsunagu_ops.localstack.services import SERVICES
+from tsunagu_ops.localstack.service_parts import service_parts
 
 
 @dataclass(frozen=True)
@@ -38,13 +39,8 @@ class PartStatus:
 
 
 def infrastructure_parts(layout: StackLayout, console: Console) -> list[Part]:
-    """Return the store and Kafka parts."""
-    return [store_part(layout, console), kafka_part(layout, console)]
-
-
-def service_parts(layout: StackLayout) -> list[Part]:
-    """Return one part per service, on the default ports."""
-    return [service_part(layout, spec.name) for spec in SERVICES]
+    """Return the store and the Kafka nodes' parts."""
+    return [store_part(layout, console), *kafka_parts(layout, console)]
 
 
 def all_parts(layout: StackLayout, console: Console) -> list[Part]:
@@ -56,33 +52,44 @@ def up(layout: StackLayout, console: Console, *, services: bool = True) -> list[
     """Start (or reuse) the store and Kafka, then the services; wait until all are ready.
 
     The first time, a coordinator credential is written into the directory's store and saved
-    under the data folder (see `ensure_coordinator`)."""
+    under the data folder (see `ensure_coordinator`). The issuer's first signing key is made
+    before the services start, so that replicas of the directory all load the same one."""
     infrastructure = infrastructure_parts(layout, console)
     apps = service_parts(layout) if services else []
     check_ports(layout, infrastructure + apps)
     handles = launch(layout, infrastructure, console)
     ensure_coordinator(layout, console)
+    ensure_signing_key(layout.issuer_keys)
     return handles + launch(layout, apps, console)
 
 
 def shutdown_order(layout: StackLayout) -> list[str]:
-    """Return the names to stop: services, Kafka, the store, then anything else recorded."""
-    known = [spec.name for spec in SERVICES] + [KAFKA, STORE]
+    """Return the names to stop: fronts, services, Kafka, the store, then anything else."""
+    services = [part.name for part in reversed(service_parts(layout))]
+    known = [*services, *(node.name for node in layout.kafka_nodes), STORE]
     return known + [name for name in recorded_names(layout.run) if name not in known]
 
 
 def down(layout: StackLayout, console: Console) -> list[str]:
     """Stop every recorded process, services first; return the names that were running.
 
-    Returns once each stopped process is gone (and reaped, when this process started it) and
-    the ports it listened on can be bound again, so that ``up`` may follow at once.
+    The Kafka nodes of a cluster stop together: one left alone would wait for a controller
+    quorum that is gone. Returns once each stopped process is gone (and reaped, when this
+    process started it) and the ports it listened on can be bound again, so that ``up`` may
+    follow at once.
     """
     ports = {part.name: part.ports for part in all_parts(layout, console)}
+    order = shutdown_order(layout)
+    nodes = [name for name in order if is_kafka_node(name)]
     stopped = []
-    for name in shutdown_order(layout):
-        with console.status(f"Stopping {name}…"):
-            if stop_part(layout, name):
-                stopped.append(name)
+    for name in order:
+        if is_kafka_node(name) and name != nodes[0]:
+            continue
+        with console.status(f"Stopping {', '.join(nodes) if is_kafka_node(name) else name}…"):
+            together = nodes if is_kafka_node(name) else [name]
+            with ThreadPoolExecutor(max_workers=len(together)) as pool:
+                ran = list(pool.map(lambda n: stop_part(layout, n), together))
+            stopped += [n for n, was in zip(together, ran, strict=True) if was]
     wait_ports_released(port for name in stopped for port in ports.get(name, ()))
     return stopped
 
@@ -90,7 +97,10 @@ def down(layout: StackLayout, console: Console) -> list[str]:
 def wipe(layout: StackLayout) -> None:
     """Delete stored data and logs (keeps downloaded jars and built binaries)."""
     for path in layout.data_paths():
-        shutil.rmtree(path, ignore_errors=True)
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
 
 def status(layout: StackLayout, console: Console) -> list[PartStatus]:

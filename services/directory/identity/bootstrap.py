@@ -1,14 +1,19 @@
-"""The first credential of a network, written straight into the directory's store."""
+"""The first credential of a network, written straight into the directory's store, and the
+issuer's first signing key, written into its key folder before any replica starts."""
 
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 from tsunagu.auth import Role
 from tsunagu.store import make_client
 
+from .adapters.key_files import SigningKeyFiles
 from .credentials import Credentials, NewCredential
 from .hosting import client_store
+from .keys import SigningKeys
+from .settings import IssuerSettings
 
 
 async def register_first_client(
@@ -25,3 +30,10 @@ async def register_first_client(
         return await Credentials(clients=clients).create(role=role, agency_id=agency_id)
     finally:
         await asyncio.wait_for(client.close(), 10)
+
+
+def ensure_signing_key(keys_dir: Path) -> None:
+    """Make the issuer's first signing key in `keys_dir` unless one is kept there, so that
+    replicas of the directory started together all load it rather than each making its own."""
+    lifetime = IssuerSettings().issuer_token_seconds
+    SigningKeys(store=SigningKeyFiles(keys_dir), token_lifetime_seconds=lifetime).load()

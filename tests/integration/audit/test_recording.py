@@ -188,6 +188,15 @@ async def test_two_replicas_on_one_log_record_every_event_once_and_the_log_verif
         assert sorted(ours) == sorted(wanted)  # each once
         seqs = [r["seq"] for r in everything]
         assert seqs == list(range(1, len(everything) + 1))
+
+        async def checkpointed() -> int | None:
+            """The size of the latest checkpoint once it covers every record seen above."""
+            response = await replica.get("/v1/audit/checkpoint")
+            size = int(response.text.splitlines()[1]) if response.status_code == 200 else 0
+            return size if size >= len(everything) else None
+
+        await eventually(checkpointed, timeout=30, interval=0.3)
         for http in (audit.http, replica):
             verdict = (await http.get("/v1/audit/verify")).json()
             assert verdict["ok"] is True, verdict
+            assert verdict["checkpoints"] >= 1, verdict  # the checkpoints both issued match it
