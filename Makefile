@@ -10,7 +10,7 @@ help:
 	@echo "make status  show what runs and whether it is ready"
 	@echo "make lint    ruff and mypy"
 	@echo "make test    lint, then the test suite"
-	@echo "make tools   install kustomize and docker-compose, which the manifest tests run"
+	@echo "make tools   install what the tests run: kustomize, docker-compose, chromium"
 	@echo "make flakes  run the suite (or TESTS=...) RUNS times in a row; list what ever failed"
 	@echo "make bench   bring the local stack up if needed, then load it and print the figures"
 
@@ -22,7 +22,8 @@ uv:
 sync: uv
 	$(UV) sync --frozen
 
-# kustomize and docker-compose, which the manifest tests run (deploy/tools/install.sh).
+# kustomize and docker-compose (manifest tests), chromium and a Japanese font (the console's
+# browser tests): deploy/tools/install.sh.
 tools:
 	deploy/tools/install.sh
 

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from rich.console import Console
 
-from tsunagu_ops.kafka_access.provisioning import provision_services
 from tsunagu_ops.localstack.errors import LocalStackError, StartupError
 from tsunagu_ops.localstack.kafka import kafka_command, prepare_kafka
 from tsunagu_ops.localstack.kafka_config import server_properties_path
@@ -59,6 +58,9 @@ def kafka_part(layout: StackLayout, console: Console) -> Part:
         return spawn(KAFKA, kafka_command(layout), log_path=log, marker=marker)
 
     def provision() -> None:
+        # Imported here: the Kafka access package itself reads the stack's credential names.
+        from tsunagu_ops.kafka_access.provisioning import provision_services
+
         asyncio.run(provision_services(login(layout)))
 
     address = layout.kafka_bootstrap_servers
