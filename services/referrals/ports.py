@@ -10,6 +10,7 @@ from tsunagu.clock import Clock
 from tsunagu_schemas import ReferralStatus, Urgency
 
 from .domain import DEFAULT_RETENTION, DEFAULT_SLA, Agency, Referral, ReferralEvent, SlaPolicy
+from .domain.overdue import WaitingLeg
 from .domain.stats import DEFAULT_MIN_COUNT, ReferralFacts
 
 
@@ -109,6 +110,10 @@ class ReferralFactsSource(Protocol):
 
     async def changed_since(self, since: datetime) -> list[ReferralFacts]:
         """Every referral changed at or after `since`."""
+        ...
+
+    async def waiting(self) -> list[WaitingLeg]:
+        """The current leg of every referral waiting for an answer."""
         ...
 
 

@@ -59,6 +59,9 @@ EXPECTED: dict[str, dict[tuple[str, str], dict[str, str]]] = {
         ("GET", f"{R}/subject/disclosure"): HOLDER_OR_COORDINATOR,
         ("GET", "/v1/referrals/provision-records"): row(own=OK, auditor=OK),
         ("GET", "/v1/referrals/stats"): row(coordinator=OK, auditor=OK, operator=OK, own=OK),
+        ("GET", "/v1/referrals/stats/overdue"): row(
+            coordinator=OK, auditor=OK, operator=OK, own=OK
+        ),
     },
     "notifications": {
         **OPERATIONS,

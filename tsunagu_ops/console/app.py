@@ -11,14 +11,14 @@ from fastapi import FastAPI, Path, Query
 from fastapi.responses import PlainTextResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from tsunagu_ops.console import audit_page, network_page, pipeline_page
+from tsunagu_ops.console import audit_page, network_page, overdue_page, pipeline_page
 from tsunagu_ops.console.catalogue import COOKIE, LANGUAGES
 from tsunagu_ops.console.services import ServiceReads
 from tsunagu_ops.console.settings import ConsoleSettings
 from tsunagu_ops.kafka_access.operator import operator_login
 
 YEAR = 365 * 24 * 3600
-PAGES = ("/network", "/pipeline", "/audit")
+PAGES = ("/network", "/overdue", "/pipeline", "/audit")
 
 
 def console_app(settings: ConsoleSettings) -> FastAPI:
@@ -36,7 +36,7 @@ def console_app(settings: ConsoleSettings) -> FastAPI:
 
     app = FastAPI(title="Tsunagu console", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.mount("/static", StaticFiles(directory=str(files(__package__).joinpath("static"))))
-    for module in (network_page, pipeline_page, audit_page):
+    for module in (network_page, overdue_page, pipeline_page, audit_page):
         app.include_router(module.router)
 
     @app.get("/", include_in_schema=False)

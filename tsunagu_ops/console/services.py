@@ -49,6 +49,11 @@ class ServiceReads:
         """`GET /v1/referrals/stats` with `since`, `until` and `agency_id` as given."""
         return _json(await self._referrals.get("/v1/referrals/stats", params=params))
 
+    async def overdue(self, agency_id: str | None) -> dict[str, Any]:
+        """`GET /v1/referrals/stats/overdue`: the legs past their deadline now (ids only)."""
+        params = {"agency_id": agency_id} if agency_id else {}
+        return _json(await self._referrals.get("/v1/referrals/stats/overdue", params=params))
+
     async def records(self, filters: dict[str, str], limit: int = 50) -> dict[str, Any]:
         """One page of `GET /v1/audit/records` matching `filters`."""
         params = {k: v for k, v in filters.items() if k in RECORD_FILTERS and v}

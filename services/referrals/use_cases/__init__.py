@@ -20,7 +20,7 @@ from .referrals import (
 )
 from .retention import sweep_retention
 from .sla_watch import flag_overdue
-from .stats import network_statistics
+from .stats import network_statistics, overdue
 from .subject_rights import (
     Disclosure,
     SubjectRequest,
@@ -53,6 +53,7 @@ __all__ = [
     "link_household",
     "list_referrals",
     "network_statistics",
+    "overdue",
     "provision_record",
     "related_referrals",
     "subject_referral",

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from tsunagu_ops.access import ClientCredential
 from tsunagu_ops.console.app import console_app
 from tsunagu_ops.console.catalogue import COOKIE, LANGUAGES, catalogue
+from tsunagu_ops.console.overdue_page import by_agency
 from tsunagu_ops.console.rendering import CSRF_COOKIE, Words
 from tsunagu_ops.console.settings import ConsoleSettings
 
@@ -77,3 +78,15 @@ def test_htmx_is_served_from_the_console_itself(client: TestClient) -> None:
     assert served.status_code == 200
     assert "htmx" in served.text[:2000]
     assert client.get("/healthz").text == "ok"
+
+
+def test_overdue_legs_are_counted_per_agency_asked_the_latest_first() -> None:
+    items = [
+        {"to_agency_id": "agc_b", "escalated": True, "seconds_overdue": 30.0},
+        {"to_agency_id": "agc_c", "escalated": False, "seconds_overdue": 900.0},
+        {"to_agency_id": "agc_b", "escalated": False, "seconds_overdue": 5.0},
+    ]
+    assert by_agency(items) == [
+        {"agency_id": "agc_c", "overdue": 1, "escalated": 0, "oldest_seconds": 900.0},
+        {"agency_id": "agc_b", "overdue": 2, "escalated": 1, "oldest_seconds": 30.0},
+    ]
