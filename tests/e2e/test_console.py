@@ -15,7 +15,7 @@ import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 from playwright.async_api import Page, async_playwright
 
-from tests.e2e.conftest import System
+from tests.e2e.conftest import PERSONAL, System
 from tests.e2e.console_network import (
     ACCEPTED,
     DECLINED,
@@ -71,8 +71,12 @@ def dead_letters_replayed(endpoints: Endpoints) -> None:
 @pytest.fixture(scope="module")
 def console_url(system: System, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The console, started with clients of its own, reading this module's services."""
-    with running_console(system, tmp_path_factory.mktemp("console")) as url:
+    folder = tmp_path_factory.mktemp("console")
+    with running_console(system, folder) as url:
         yield url
+    logged = (folder / "console.log").read_text(errors="replace")
+    assert "GET /network" in logged, "the console's log holds its requests"
+    assert not [p for p in PERSONAL if p in logged], "a person's data is in the console's log"
 
 
 @pytest.fixture(scope="module")

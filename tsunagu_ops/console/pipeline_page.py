@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tsunagu.messaging.login import KafkaLogin
 from tsunagu_ops.console.pipeline import consumer_lag, dead_letters, replay_next
@@ -28,9 +28,15 @@ async def _figures(request: Request) -> dict[str, object]:
 
 
 @router.get("/pipeline", response_class=HTMLResponse)
-async def pipeline(request: Request) -> HTMLResponse:
-    """The whole page; its figures then refresh themselves from `/pipeline/live`."""
-    return page(request, "pipeline.html", await _figures(request))
+async def pipeline(
+    request: Request,
+    replayed: Annotated[str | None, Query(max_length=200)] = None,
+    count: Annotated[int, Query(ge=0, le=1)] = 0,
+) -> HTMLResponse:
+    """The whole page (saying what a replay just did); its figures then refresh themselves
+    from `/pipeline/live`."""
+    done = (replayed, count) if replayed in EVENT_TOPICS else None
+    return page(request, "pipeline.html", {**await _figures(request), "replayed": done})
 
 
 @router.get("/pipeline/live", response_class=HTMLResponse)
@@ -42,12 +48,12 @@ async def pipeline_live(request: Request) -> HTMLResponse:
 @router.post("/pipeline/replay", response_class=HTMLResponse)
 async def replay(
     request: Request, topic: Annotated[str, Form()], csrf: Annotated[str, Form()]
-) -> HTMLResponse:
-    """Replay the first parked event of `topic` not replayed yet (a form with the CSRF token)."""
+) -> Response:
+    """Replay the first parked event of `topic` not replayed yet (a form with the CSRF token),
+    then go back to the page."""
     if not csrf_valid(request, csrf):
         return page(request, "refused.html", {"reason": "CSRF token"}, status_code=403)
     if topic not in EVENT_TOPICS:
         return page(request, "refused.html", {"reason": f"topic {topic}"}, status_code=422)
     count = await replay_next(request.app.state.kafka, topic)
-    figures = await _figures(request)
-    return page(request, "pipeline.html", {**figures, "replayed": (topic, count)})
+    return RedirectResponse(f"/pipeline?replayed={topic}&count={count}", status_code=303)
