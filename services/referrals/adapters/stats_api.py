@@ -119,13 +119,12 @@ class OverdueLegView(BaseModel):
     def of(cls, late: OverdueLeg) -> OverdueLegView:
         """The answer for one overdue leg."""
         leg = late.leg
-        assert leg.accept_by is not None  # only legs with a deadline are overdue
         return cls(
             referral_id=leg.referral_id,
             leg=leg.number,
             from_agency_id=leg.from_agency_id,
             to_agency_id=leg.to_agency_id,
-            accept_by=leg.accept_by,
+            accept_by=late.accept_by,
             seconds_overdue=late.seconds_overdue,
             escalated=late.escalated,
             escalated_at=leg.sla_breached_at,

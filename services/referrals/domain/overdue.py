@@ -21,9 +21,10 @@ class WaitingLeg:
 
 @dataclass(frozen=True)
 class OverdueLeg:
-    """A waiting leg past its deadline, with how long past it is."""
+    """A waiting leg past its deadline, with the deadline and how long past it is."""
 
     leg: WaitingLeg
+    accept_by: datetime
     seconds_overdue: float
 
     @property
@@ -38,9 +39,9 @@ def overdue_legs(
     """The legs past their deadline at `now`, latest first; those asked of or by `agency_id`
     alone when one is given."""
     late = [
-        OverdueLeg(leg, (now - leg.accept_by).total_seconds())
+        OverdueLeg(leg, deadline, (now - deadline).total_seconds())
         for leg in waiting
-        if leg.accept_by is not None and leg.accept_by <= now
+        if (deadline := leg.accept_by) is not None and deadline <= now
         if agency_id is None or agency_id in (leg.from_agency_id, leg.to_agency_id)
     ]
     return sorted(late, key=lambda item: (-item.seconds_overdue, item.leg.referral_id))
