@@ -75,7 +75,7 @@ def console_url(system: System, tmp_path_factory: pytest.TempPathFactory) -> Ite
     with running_console(system, folder) as url:
         yield url
     logged = (folder / "console.log").read_text(errors="replace")
-    assert "GET /network" in logged, "the console's log holds its requests"
+    assert '"GET /' in logged, "the console's log holds its requests"
     assert not [p for p in PERSONAL if p in logged], "a person's data is in the console's log"
 
 
