@@ -10,7 +10,7 @@ help:
 	@echo "make status  show what runs and whether it is ready"
 	@echo "make lint    ruff and mypy"
 	@echo "make test    lint, then the test suite"
-	@echo "make tools   install kustomize, docker-compose and promtool, which the deployment tests run"
+	@echo "make tools   install what the tests run: kustomize, docker-compose, promtool, chromium"
 	@echo "make flakes  run the suite (or TESTS=...) RUNS times in a row; list what ever failed"
 	@echo "make bench   bring the local stack up if needed, then load it and print the figures"
 
@@ -22,8 +22,9 @@ uv:
 sync: uv
 	$(UV) sync --frozen
 
-# kustomize and docker-compose (deploy/tools/install.sh) and promtool, from Debian's prometheus
-# package (binary only), which the deployment tests run; nothing happens when they are there.
+# kustomize and docker-compose (manifest tests), chromium and a Japanese font (the console's
+# browser tests): deploy/tools/install.sh; promtool, from Debian's prometheus package (binary
+# only): deploy/monitoring/install-promtool. Nothing happens when they are there.
 tools:
 	deploy/tools/install.sh
 	deploy/monitoring/install-promtool

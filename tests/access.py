@@ -186,6 +186,11 @@ class DirectoryTokens:
         self._tokens: dict[Principal, _Cached] = {}
         self._lock = asyncio.Lock()
 
+    @property
+    def coordinator(self) -> tuple[str, str]:
+        """The coordinator client's id and secret."""
+        return self._coordinator
+
     async def token(self, principal: Principal) -> str:
         """A token of a client of `principal`, registered through the directory on first use."""
         cached = self._tokens.get(principal)

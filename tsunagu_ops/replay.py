@@ -157,10 +157,13 @@ class DeadLetters:
             async for partition, record in self._records(start, ends)
         ]
 
-    async def replay(self, *, on_progress: Progress | None = None) -> int:
-        """Re-publish every event parked since the last replay; return how many went back."""
+    async def replay(self, *, on_progress: Progress | None = None, limit: int | None = None) -> int:
+        """Re-publish every event parked since the last replay (the first `limit` of them, in
+        the order `parked` lists them, when given); return how many went back."""
         done, ends = await self._positions()
         total = sum(ends[p] - done[p] for p in ends)
+        if limit is not None:
+            total = min(total, limit)
         producer = AIOKafkaProducer(
             **self._login.client_options(), enable_idempotence=True, acks="all"
         )
@@ -168,6 +171,8 @@ class DeadLetters:
         count = 0
         try:
             async for partition, record in self._records(done, ends):
+                if count == total:
+                    break
                 event = parked_event(record, topic=self.topic, replayed=False)
                 await producer.send_and_wait(
                     event.original_topic,

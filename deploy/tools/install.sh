@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs the tools the manifest tests run: kustomize (Go module, into .tools/bin) and
-# docker-compose (Debian package). Quick when they are already there at the right version.
+# Installs the tools the tests run: kustomize (Go module, into .tools/bin) for the manifest
+# tests, docker-compose (Debian package), and for the console's browser tests Debian's chromium
+# (Playwright drives it; it downloads no browser) with a Japanese font. Quick when they are
+# already there at the right version.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -19,11 +21,16 @@ if [[ "$(installed_kustomize)" != "$KUSTOMIZE_VERSION" ]]; then
     GOBIN="$BIN" GOFLAGS=-buildvcs=false go install "$KUSTOMIZE_MODULE@$KUSTOMIZE_VERSION"
 fi
 
-if ! command -v docker-compose >/dev/null 2>&1; then
-    echo "installing Debian's docker-compose"
-    SUDO=""
-    [[ "$(id -u)" == 0 ]] || SUDO="sudo"
-    export DEBIAN_FRONTEND=noninteractive
-    $SUDO apt-get install -y --no-install-recommends docker-compose \
-        || { $SUDO apt-get update && $SUDO apt-get install -y --no-install-recommends docker-compose; }
-fi
+SUDO=""
+[[ "$(id -u)" == 0 ]] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+
+apt_install() {
+    echo "installing Debian's $*"
+    $SUDO apt-get install -y --no-install-recommends "$@" \
+        || { $SUDO apt-get update && $SUDO apt-get install -y --no-install-recommends "$@"; }
+}
+
+command -v docker-compose >/dev/null 2>&1 || apt_install docker-compose
+command -v chromium >/dev/null 2>&1 || apt_install chromium
+dpkg -s fonts-ipafont-gothic >/dev/null 2>&1 || apt_install fonts-ipafont-gothic

@@ -18,6 +18,7 @@ from .domain import (
     SlaPolicy,
     SubjectView,
 )
+from .domain.overdue import WaitingLeg
 from .domain.stats import DEFAULT_MIN_COUNT, ReferralFacts
 
 
@@ -135,6 +136,10 @@ class ReferralFactsSource(Protocol):
 
     async def changed_since(self, since: datetime) -> list[ReferralFacts]:
         """Every referral changed at or after `since`."""
+        ...
+
+    async def waiting(self) -> list[WaitingLeg]:
+        """The current leg of every referral waiting for an answer."""
         ...
 
 

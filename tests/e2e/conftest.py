@@ -52,7 +52,17 @@ class System:
 
 
 @pytest.fixture(scope="module")
-def system(endpoints: Endpoints, tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
+def service_settings() -> dict[str, str]:
+    """Settings added to every service's environment (a test module may override this)."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def system(
+    endpoints: Endpoints,
+    tmp_path_factory: pytest.TempPathFactory,
+    service_settings: dict[str, str],
+) -> Iterator[System]:
     """Start directory, referrals, notifications and audit as processes; stop them after."""
     run_id = uuid.uuid4().hex[:8]
     logs: Path = tmp_path_factory.mktemp("service-logs")
@@ -80,6 +90,7 @@ def system(endpoints: Endpoints, tmp_path_factory: pytest.TempPathFactory) -> It
                 issuer_keys=keys,
             )
             env[f"{spec.env_prefix}CONSUMER_GROUP"] = f"e2e-{spec.name}-{run_id}"
+            env |= service_settings
             if spec.name == "notifications":  # as outside development, receivers allowlisted
                 env["TSUNAGU_ENVIRONMENT"] = "staging"
                 env["TSUNAGU_WEBHOOK_ALLOWED_HOSTS"] = "127.0.0.1"

@@ -60,6 +60,9 @@ EXPECTED: dict[str, dict[tuple[str, str], dict[str, str]]] = {
         ("GET", f"{R}/access-log"): PARTY_ONLY,  # the holder; another party gets 403
         ("GET", "/v1/referrals/provision-records"): row(own=OK, auditor=OK),
         ("GET", "/v1/referrals/stats"): row(coordinator=OK, auditor=OK, operator=OK, own=OK),
+        ("GET", "/v1/referrals/stats/overdue"): row(
+            coordinator=OK, auditor=OK, operator=OK, own=OK
+        ),
     },
     "notifications": {
         **OPERATIONS,

@@ -67,6 +67,8 @@ async def _request(
     elif path.endswith(("/provision-records", "/stats")):
         query = {"agency_id": net.a, "since": (now - timedelta(days=1)).isoformat()}
         query["until"] = now.isoformat()
+    elif path.endswith("/stats/overdue"):
+        query = {"agency_id": net.a}
     elif path == "/v1/agencies" and method == "POST":
         body = agency_body(f"Matrix extra {uuid.uuid4().hex[:6]}")
     elif method in ("POST", "PATCH") and not path.startswith("/oauth"):

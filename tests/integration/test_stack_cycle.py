@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from tsunagu_ops.console.settings import DEFAULT_PORT as CONSOLE_PORT
 from tsunagu_ops.localstack import SERVICES, StackLayout, default_home, down, status, up
 from tsunagu_ops.localstack.pidfiles import recorded_names
 from tsunagu_ops.localstack.ports import HOST, free_port, port_bindable
@@ -30,11 +31,12 @@ def _zombie_children() -> list[int]:
 
 
 def _service_port_offset() -> int:
-    """An offset putting the four services on four consecutive free ports."""
+    """An offset putting the four services on four consecutive free ports, and the console on
+    the free port before them."""
     first = SERVICES[0].port
     while True:
         base = free_port()
-        ports = [base + spec.port - first for spec in SERVICES]
+        ports = [base + spec.port - first for spec in SERVICES] + [base + CONSOLE_PORT - first]
         if all(port_bindable(HOST, port) for port in ports):
             return base - first
 
@@ -53,12 +55,13 @@ def _layout(root: Path) -> StackLayout:
 
 def _assert_all_gone(layout: StackLayout, stopped: list[str]) -> None:
     """Every part was stopped, reaped, forgotten, and its ports can be bound again."""
-    everything = {"kafka", "store", *(spec.name for spec in SERVICES)}
+    everything = {"kafka", "store", "console", *(spec.name for spec in SERVICES)}
     assert set(stopped) == everything
     assert recorded_names(layout.run) == []
     assert _zombie_children() == []
     ports = [layout.kafka_port, layout.controller_port, layout.store_port]
     ports += [spec.port + layout.service_port_offset for spec in SERVICES]
+    ports.append(CONSOLE_PORT + layout.service_port_offset)
     assert [port for port in ports if not port_bindable(HOST, port)] == []
 
 
@@ -68,7 +71,8 @@ def test_down_then_up_at_once_always_brings_the_whole_stack_back(tmp_path: Path)
     try:
         for _ in range(2):
             handles = up(layout, console)
-            assert {h.name for h in handles} == {"kafka", "store", *(s.name for s in SERVICES)}
+            names = {"kafka", "store", "console", *(s.name for s in SERVICES)}
+            assert {h.name for h in handles} == names
             parts = status(layout, console)
             assert [p.name for p in parts if not (p.running and p.ready)] == []
             _assert_all_gone(layout, down(layout, console))

@@ -22,6 +22,7 @@ from tsunagu_ops.localstack import (
     up,
     wipe,
 )
+from tsunagu_ops.localstack.console import console_url
 from tsunagu_ops.localstack.parts import launch, stop_part, wait_ports_released
 from tsunagu_ops.localstack.service_parts import service_processes
 from tsunagu_ops.localstack.services import service_urls
@@ -115,6 +116,7 @@ def _print_summary(layout: StackLayout, *, with_services: bool) -> None:
     """Print where each part listens and where data and logs are kept."""
     table = Table("what", "where", title="Tsunagu is up", title_justify="left")
     if with_services:
+        table.add_row("Console", console_url(layout))
         for name, url in service_urls().items():
             table.add_row(f"{name} API", f"{url}/docs")
     if with_services and layout.replicas > 1:
@@ -123,6 +125,7 @@ def _print_summary(layout: StackLayout, *, with_services: bool) -> None:
     table.add_row("Document store", layout.mongo_url)
     table.add_row("Data", str(layout.root))
     table.add_row("Coordinator credential", str(layout.coordinator_credential))
+    table.add_row("Console credentials", str(layout.coordinator_credential.parent / "console-*"))
     table.add_row("Logs", str(layout.logs))
     console.print(table)
     console.print("Stop everything with `tsunagu down`.")

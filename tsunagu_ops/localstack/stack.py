@@ -1,4 +1,4 @@
-"""The whole local stack: Kafka, the document store and the four services."""
+"""The whole local stack: Kafka, the document store, the four services and the console."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from rich.console import Console
 
 from services.directory import ensure_signing_key
+from tsunagu_ops.localstack.console import CONSOLE, console_part, ensure_console_credentials
 from tsunagu_ops.localstack.coordinator import ensure_coordinator
 from tsunagu_ops.localstack.layout import StackLayout
 from tsunagu_ops.localstack.parts import (
@@ -45,28 +46,37 @@ def infrastructure_parts(layout: StackLayout, console: Console) -> list[Part]:
 
 def all_parts(layout: StackLayout, console: Console) -> list[Part]:
     """Return every part, in start order."""
-    return infrastructure_parts(layout, console) + service_parts(layout)
+    return infrastructure_parts(layout, console) + service_parts(layout) + [console_part(layout)]
 
 
 def up(layout: StackLayout, console: Console, *, services: bool = True) -> list[ProcessHandle]:
-    """Start (or reuse) the store and Kafka, then the services; wait until all are ready.
+    """Start (or reuse) the store and Kafka, then the services and the console; wait until all
+    are ready.
 
     The first time, a coordinator credential is written into the directory's store and saved
     under the data folder (see `ensure_coordinator`). The issuer's first signing key is made
-    before the services start, so that replicas of the directory all load the same one."""
+    before the services start, so that replicas of the directory all load the same one. The
+    console's operator and auditor clients are registered with the coordinator's credential
+    and saved beside it."""
     infrastructure = infrastructure_parts(layout, console)
     apps = service_parts(layout) if services else []
-    check_ports(layout, infrastructure + apps)
+    tools = [console_part(layout)] if services else []
+    check_ports(layout, infrastructure + apps + tools)
     handles = launch(layout, infrastructure, console)
     ensure_coordinator(layout, console)
     ensure_signing_key(layout.issuer_keys)
-    return handles + launch(layout, apps, console)
+    handles += launch(layout, apps, console)
+    if services:
+        ensure_console_credentials(layout, console)
+        handles += launch(layout, tools, console)
+    return handles
 
 
 def shutdown_order(layout: StackLayout) -> list[str]:
-    """Return the names to stop: fronts, services, Kafka, the store, then anything else."""
+    """Return the names to stop: the console, fronts, services, Kafka, the store, then anything
+    else recorded."""
     services = [part.name for part in reversed(service_parts(layout))]
-    known = [*services, *(node.name for node in layout.kafka_nodes), STORE]
+    known = [CONSOLE, *services, *(node.name for node in layout.kafka_nodes), STORE]
     return known + [name for name in recorded_names(layout.run) if name not in known]
 
 

@@ -38,4 +38,7 @@ ACCESS: AccessPolicy = {
     ("GET", "/v1/referrals/stats"): allow(
         Role.AGENCY, Role.COORDINATOR, Role.OPERATOR, Role.AUDITOR, own_agency="agency_id"
     ),
+    ("GET", "/v1/referrals/stats/overdue"): allow(
+        Role.AGENCY, Role.COORDINATOR, Role.OPERATOR, Role.AUDITOR, own_agency="agency_id"
+    ),
 }

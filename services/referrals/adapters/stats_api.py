@@ -12,6 +12,7 @@ from tsunagu.web import Caller, Problem, problem_responses
 from tsunagu.web.params import AgencyIdQuery
 
 from .. import use_cases
+from ..domain.overdue import OverdueLeg
 from ..domain.stats import NetworkStats
 from .answers import PortsDep
 
@@ -99,3 +100,60 @@ async def network_stats(
 def _utc(moment: datetime) -> datetime:
     """A naive time is read as UTC."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+class OverdueLegView(BaseModel):
+    """A leg past its deadline: ids and times only."""
+
+    referral_id: str
+    leg: int = Field(description="The leg's number within its referral, from 1.")
+    from_agency_id: str
+    to_agency_id: str
+    accept_by: datetime = Field(description="The deadline it passed.")
+    seconds_overdue: float
+    escalated: bool = Field(description="Flagged by the service as past its deadline.")
+    escalated_at: datetime | None
+    escalated_to: str | None = Field(description="The coordinator agency it went to, if any.")
+
+    @classmethod
+    def of(cls, late: OverdueLeg) -> OverdueLegView:
+        """The answer for one overdue leg."""
+        leg = late.leg
+        return cls(
+            referral_id=leg.referral_id,
+            leg=leg.number,
+            from_agency_id=leg.from_agency_id,
+            to_agency_id=leg.to_agency_id,
+            accept_by=late.accept_by,
+            seconds_overdue=late.seconds_overdue,
+            escalated=late.escalated,
+            escalated_at=leg.sla_breached_at,
+            escalated_to=leg.escalated_to,
+        )
+
+
+class OverdueView(BaseModel):
+    """The legs past their deadline now, most overdue first."""
+
+    at: datetime
+    agency_id: str | None
+    items: list[OverdueLegView]
+
+
+@router.get(
+    "/stats/overdue",
+    responses=problem_responses(401, 403, 422),
+    summary="Legs past their deadline now (ids only)",
+)
+async def overdue_legs(
+    ports: PortsDep, caller: Caller, agency_id: AgencyIdQuery = None
+) -> OverdueView:
+    """Every leg still waiting for an answer past its deadline, with how late it is and whether
+    it was escalated: ids and times only, no person's data. An agency sees the legs it asked or
+    was asked; the coordinator, operators and auditors the network's or any agency's."""
+    if caller.role is Role.AGENCY:
+        agency_id = caller.agency_id
+    late = await use_cases.overdue(ports, agency_id=agency_id)
+    return OverdueView(
+        at=ports.clock.now(), agency_id=agency_id, items=[OverdueLegView.of(x) for x in late]
+    )

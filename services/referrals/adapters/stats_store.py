@@ -10,10 +10,12 @@ from pymongo.asynchronous.collection import AsyncCollection
 
 from tsunagu_schemas import ReferralStatus, Urgency
 
+from ..domain.overdue import WaitingLeg
 from ..domain.stats import LegFacts, ReferralFacts
 from .referral_store import CHANGED_AT
 
 PUBLIC_FIELDS = {"status": 1, "urgency": 1, "created_at": 1, "ended_at": 1, "legs": 1}
+WAITING_FIELDS = {"current_leg": 1, "legs": 1}
 LEG_FIELDS = ("from_agency_id", "to_agency_id", "needs", "status", "requested_at")
 
 
@@ -32,6 +34,11 @@ class MongoReferralFacts:
         a period starting then changed in it or later."""
         cursor = self._referrals.find({CHANGED_AT: {"$gte": since}}, PUBLIC_FIELDS)
         return [_facts(document) async for document in cursor]
+
+    async def waiting(self) -> list[WaitingLeg]:
+        """The current leg of every referral waiting for an answer (its ids and times)."""
+        cursor = self._referrals.find({"status": ReferralStatus.REQUESTED.value}, WAITING_FIELDS)
+        return [_waiting(document) async for document in cursor]
 
 
 def _facts(document: dict[str, Any]) -> ReferralFacts:
@@ -53,6 +60,19 @@ def _leg(leg: dict[str, Any]) -> LegFacts:
         requested_at=_moment(leg["requested_at"]),
         responded_at=_moment(leg.get("responded_at")),
         reason=leg.get("reason"),
+    )
+
+
+def _waiting(document: dict[str, Any]) -> WaitingLeg:
+    leg = document["legs"][int(document["current_leg"]) - 1]
+    return WaitingLeg(
+        referral_id=str(document["_id"]),
+        number=int(leg["number"]),
+        from_agency_id=leg["from_agency_id"],
+        to_agency_id=leg["to_agency_id"],
+        accept_by=_moment(leg.get("accept_by")),
+        sla_breached_at=_moment(leg.get("sla_breached_at")),
+        escalated_to=leg.get("escalated_to"),
     )
 
 

@@ -21,7 +21,7 @@ from .referrals import (
 )
 from .retention import sweep_retention
 from .sla_watch import flag_overdue
-from .stats import network_statistics
+from .stats import network_statistics, overdue
 from .subject_rights import (
     Disclosure,
     SubjectRequest,
@@ -59,6 +59,7 @@ __all__ = [
     "list_shown",
     "may_see_subject",
     "network_statistics",
+    "overdue",
     "provision_record",
     "read_referral",
     "related_referrals",

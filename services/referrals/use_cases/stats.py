@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from ..domain.overdue import OverdueLeg, overdue_legs
 from ..domain.stats import NetworkStats, Period, network_stats
 from ..ports import Ports
 
@@ -17,3 +18,10 @@ async def network_statistics(
     facts = await ports.facts.changed_since(since)
     period = Period(since, until, ports.stats_min_count)
     return network_stats(facts, period, agency_id=agency_id)
+
+
+async def overdue(ports: Ports, *, agency_id: str | None) -> list[OverdueLeg]:
+    """The legs past their deadline now, network-wide or asked of or by one agency."""
+    if ports.facts is None:
+        raise RuntimeError("overdue legs need the referral facts port")
+    return overdue_legs(await ports.facts.waiting(), ports.clock.now(), agency_id)

@@ -1,0 +1,62 @@
+"""The console's web app: its pages, the language switch, the static files, its health."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.resources import files
+from typing import Annotated
+
+from fastapi import FastAPI, Path, Query
+from fastapi.responses import PlainTextResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+from tsunagu_ops.console import audit_page, network_page, overdue_page, pipeline_page
+from tsunagu_ops.console.catalogue import COOKIE, LANGUAGES
+from tsunagu_ops.console.services import ServiceReads
+from tsunagu_ops.console.settings import ConsoleSettings
+from tsunagu_ops.kafka_access.operator import operator_login
+
+YEAR = 365 * 24 * 3600
+PAGES = ("/network", "/overdue", "/pipeline", "/audit")
+
+
+def console_app(settings: ConsoleSettings) -> FastAPI:
+    """The console reading the services and Kafka that `settings` name."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.settings = settings
+        app.state.reads = ServiceReads(settings)
+        app.state.kafka = operator_login()
+        try:
+            yield
+        finally:
+            await app.state.reads.close()
+
+    app = FastAPI(title="Tsunagu console", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.mount("/static", StaticFiles(directory=str(files(__package__).joinpath("static"))))
+    for module in (network_page, overdue_page, pipeline_page, audit_page):
+        app.include_router(module.router)
+
+    @app.get("/", include_in_schema=False)
+    async def home() -> RedirectResponse:
+        return RedirectResponse("/network", status_code=303)
+
+    @app.get("/healthz", response_class=PlainTextResponse)
+    async def healthz() -> str:
+        """Answers while the console runs."""
+        return "ok"
+
+    @app.get("/language/{language}")
+    async def switch_language(
+        language: Annotated[str, Path(pattern=f"^({'|'.join(LANGUAGES)})$")],
+        back: Annotated[str, Query(max_length=2000)] = "/network",
+    ) -> RedirectResponse:
+        """Keep the language in a cookie and go back to the page (one of the console's own)."""
+        target = back if back.split("?")[0] in PAGES and not back.startswith("//") else "/network"
+        response = RedirectResponse(target, status_code=303)
+        response.set_cookie(COOKIE, language, max_age=YEAR, samesite="lax")
+        return response
+
+    return app
