@@ -17,9 +17,9 @@ from rich.console import Console
 from tests.access import DirectoryTokens, PrincipalAuth
 from tests.infra import register_kafka_login
 from tsunagu_ops.access import ClientCredential
+from tsunagu_ops.kafka_access.principals import service_principal
 from tsunagu_ops.localstack import StackLayout, default_home, down, kill, launch, up
 from tsunagu_ops.localstack.kafka_credentials import login as admin_login
-from tsunagu_ops.localstack.kafka_credentials import service_principal
 from tsunagu_ops.localstack.parts import Part
 from tsunagu_ops.localstack.pidfiles import live_record
 from tsunagu_ops.localstack.service_parts import replica_port, service_port

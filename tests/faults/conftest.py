@@ -15,6 +15,7 @@ from rich.console import Console
 from services.directory import register_first_client
 from tests.access import DirectoryTokens, PrincipalAuth
 from tests.infra import register_kafka_login
+from tsunagu_ops.kafka_access.principals import service_principal
 from tsunagu_ops.localstack import (
     KAFKA,
     STORE,
@@ -27,7 +28,7 @@ from tsunagu_ops.localstack import (
     store_part,
 )
 from tsunagu_ops.localstack.kafka_credentials import login as admin_login
-from tsunagu_ops.localstack.kafka_credentials import service_login_env, service_principal
+from tsunagu_ops.localstack.kafka_credentials import service_login_env
 from tsunagu_ops.localstack.parts import Part
 from tsunagu_ops.localstack.ports import free_port
 from tsunagu_ops.localstack.processes import ProcessHandle, handle_alive

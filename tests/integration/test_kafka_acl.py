@@ -13,7 +13,7 @@ from aiokafka.errors import TopicAuthorizationFailedError
 from tests.infra import Endpoints
 from tsunagu.messaging.login import KafkaLogin
 from tsunagu_ops.kafka_access import create_acls, grant_agency, service_bindings, upsert_scram_user
-from tsunagu_ops.localstack.kafka_credentials import agency_principal
+from tsunagu_ops.kafka_access.principals import agency_principal
 from tsunagu_schemas.topics import (
     DIRECTORY_EVENTS,
     NOTIFICATION_EVENTS,

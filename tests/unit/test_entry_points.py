@@ -14,6 +14,11 @@ ENTRY_MODULES = [
     "tsunagu.web.bearer",
     "tsunagu.auth",
     "tsunagu_ops.cli.main",
+    "tsunagu_ops.console.__main__",
+    # Tooling modules that the local stack and the Kafka access rules both reach.
+    "tsunagu_ops.replay",
+    "tsunagu_ops.kafka_access.operator",
+    "tsunagu_ops.bench.report",
 ]
 
 

@@ -12,7 +12,8 @@ from rich.console import Console
 
 from tsunagu_ops.kafka_access import grant_agency, provision_services
 from tsunagu_ops.kafka_access.operator import operator_login
-from tsunagu_ops.localstack.kafka_credentials import add_password, agency_principal
+from tsunagu_ops.kafka_access.principals import agency_principal
+from tsunagu_ops.localstack.kafka_credentials import add_password
 from tsunagu_ops.localstack.layout import default_layout
 from tsunagu_schemas.topics import agency_topic
 

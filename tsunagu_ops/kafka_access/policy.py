@@ -12,7 +12,7 @@ from enum import IntEnum
 from typing import Final
 
 from tsunagu.messaging.dead_letter import replay_group
-from tsunagu_ops.localstack.kafka_credentials import agency_principal, service_principal
+from tsunagu_ops.kafka_access.principals import agency_principal, service_principal
 from tsunagu_schemas.topics import (
     AGENCY_TOPIC_PREFIX,
     DIRECTORY_DELIVERY,

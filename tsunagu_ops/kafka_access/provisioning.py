@@ -10,7 +10,7 @@ from tsunagu_ops.kafka_access.policy import (
     service_bindings,
     stack_topics,
 )
-from tsunagu_ops.localstack.kafka_credentials import agency_principal
+from tsunagu_ops.kafka_access.principals import agency_principal
 from tsunagu_schemas.topics import agency_topic
 
 

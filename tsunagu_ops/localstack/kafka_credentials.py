@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Final
 
 from tsunagu.messaging.login import KafkaLogin, login_env
+from tsunagu_ops.kafka_access.principals import service_principal
 from tsunagu_ops.localstack.layout import StackLayout
 
 ADMIN: Final = "tsunagu-admin"
@@ -19,16 +20,6 @@ CONTROLLER: Final = "tsunagu-controller"
 """The broker's principal towards its controller (SASL/PLAIN on the loopback listener)."""
 SERVICE_NAMES: Final = ("directory", "referrals", "notifications", "audit")
 SCRAM_MECHANISM: Final = "SCRAM-SHA-512"
-
-
-def service_principal(service: str) -> str:
-    """The Kafka user name of a service."""
-    return f"tsunagu-{service}"
-
-
-def agency_principal(agency_id: str) -> str:
-    """The Kafka user name of an agency's own system."""
-    return f"agency-{agency_id}"
 
 
 def scram_users() -> tuple[str, ...]:

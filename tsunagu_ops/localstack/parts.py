@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 
 from rich.console import Console
 
+from tsunagu_ops.kafka_access.provisioning import provision_services
 from tsunagu_ops.localstack.errors import LocalStackError, StartupError
 from tsunagu_ops.localstack.kafka import kafka_command, prepare_kafka
 from tsunagu_ops.localstack.kafka_config import server_properties_path
@@ -71,9 +72,6 @@ def kafka_part(layout: StackLayout, console: Console, node: KafkaNode | None = N
         return spawn(node.name, kafka_command(layout, node), log_path=log, marker=marker)
 
     def provision() -> None:
-        # Imported here: the Kafka access package itself reads the stack's credential names.
-        from tsunagu_ops.kafka_access.provisioning import provision_services
-
         asyncio.run(provision_services(login(layout), brokers=layout.brokers))
 
     probe = kafka_probe(lambda: replace(login(layout), bootstrap_servers=node.address))
