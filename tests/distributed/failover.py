@@ -17,16 +17,26 @@ from aiokafka.errors import KafkaError
 from tests.infra import kafka_options
 
 PROBE_EVERY = 0.05
+DESCRIBE_PATIENCE = 30.0
+"""How long to keep asking while a node is down: the admin client may pick the dead one."""
 
 
 async def partition_replicas(bootstrap: str, topic: str) -> dict[int, tuple[int, list[int]]]:
-    """Each partition of `topic`: its leader's node id and its in-sync replicas."""
-    admin = AIOKafkaAdminClient(**kafka_options(bootstrap))
-    await admin.start()
-    try:
-        (described,) = await admin.describe_topics([topic])
-    finally:
-        await admin.close()
+    """Each partition of `topic`: its leader's node id and its in-sync replicas. A request that
+    went to a node that is down is asked again (of a fresh client) for a while."""
+    deadline = time.monotonic() + DESCRIBE_PATIENCE
+    while True:
+        admin = AIOKafkaAdminClient(**kafka_options(bootstrap))
+        try:
+            await admin.start()
+            (described,) = await admin.describe_topics([topic])
+            break
+        except KafkaError:
+            if time.monotonic() >= deadline:
+                raise
+            await asyncio.sleep(0.5)
+        finally:
+            await admin.close()
     return {p["partition"]: (p["leader"], sorted(p["isr"])) for p in described["partitions"]}
 
 
