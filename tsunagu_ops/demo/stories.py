@@ -43,7 +43,8 @@ def reroute_declined(http: DemoClient, referrals: str, ids: dict[str, str], say:
 def escalate_missed_deadline(
     http: DemoClient, referrals: str, ids: dict[str, str], say: Say
 ) -> str:
-    """An emergency referral nobody accepts in time is flagged and escalated."""
+    """An emergency referral nobody accepts in time is flagged and escalated; it is left
+    waiting, so the console's Overdue page shows it."""
     hotline, shelter = ids[HOTLINE], ids[DV_SHELTER]
     body = referral_body(
         hotline, shelter, needs=("domestic_violence",), urgency="emergency", note="Unsafe at home."
@@ -64,10 +65,10 @@ def escalate_missed_deadline(
         f"9. Not accepted in time: flagged overdue at {leg['sla_breached_at']}, escalated to "
         f"{leg['escalated_to'] or 'no coordinator yet (the next `tsunagu up --demo` names it)'}"
     )
-    accepted = post_when_known(
-        http, f"{referrals}/v1/referrals/{referral['id']}/accept", {}, agency=shelter
+    say(
+        f"10. It still waits for {DV_SHELTER}'s answer, escalated: the console's Overdue page "
+        "lists it until someone acts"
     )
-    say(f"10. {DV_SHELTER} accepted: overdue is now {accepted['overdue']}")
     return str(referral["id"])
 
 
