@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import httpx
@@ -13,7 +13,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 from tests.access import acting, as_role
 from tests.infra import kafka_options
 from tests.integration.kafka_positions import Records, partitions_of
-from tsunagu.events import PoisonEvent, parse_event
+from tsunagu.events import PoisonEvent, ReceivedEvent, parse_event
 from tsunagu_schemas import ReferralEventData, SubjectViewedData
 
 EVENTS_PER_REFERRAL = 5
@@ -27,18 +27,7 @@ def produced_events(records: Records, agencies: Iterable[str]) -> dict[str, dict
     """
     network = set(agencies)
     events: dict[str, dict[str, Any]] = {}
-    for record in records:
-        headers = {name: value.decode() for name, value in record.headers}
-        try:
-            event = parse_event(
-                headers=headers,
-                body=record.value,
-                topic=record.topic,
-                partition=record.partition,
-                offset=record.offset,
-            )
-        except PoisonEvent:
-            continue  # checked for in the dead-letter topics
+    for event in _events(records):
         data = event.data.model_dump(mode="json")
         if isinstance(event.data, ReferralEventData) and network & set(data["parties"]):
             events[event.id] = data
@@ -50,10 +39,19 @@ def produced_reads(records: Records, referral_ids: Iterable[str]) -> set[str]:
     data, such as the load's look-ups after a lost answer): audited, never in an inbox."""
     wanted = set(referral_ids)
     found: set[str] = set()
+    for event in _events(records):
+        if isinstance(event.data, SubjectViewedData) and event.data.referral_id in wanted:
+            found.add(event.id)
+    return found
+
+
+def _events(records: Records) -> Iterator[ReceivedEvent]:
+    """The well-formed events among `records` (poison is checked for in the dead-letter
+    topics)."""
     for record in records:
         headers = {name: value.decode() for name, value in record.headers}
         try:
-            event = parse_event(
+            yield parse_event(
                 headers=headers,
                 body=record.value,
                 topic=record.topic,
@@ -62,9 +60,6 @@ def produced_reads(records: Records, referral_ids: Iterable[str]) -> set[str]:
             )
         except PoisonEvent:
             continue
-        if isinstance(event.data, SubjectViewedData) and event.data.referral_id in wanted:
-            found.add(event.id)
-    return found
 
 
 def assert_each_referral_produced_its_events(
@@ -123,8 +118,13 @@ async def inbox_event_ids(
 
 
 def expected_inbox(events: Mapping[str, Mapping[str, Any]], agency: str) -> set[str]:
-    """The events an agency is party to, each of which must reach its inbox once."""
-    return {event_id for event_id, data in events.items() if agency in data["parties"]}
+    """The events meant for an agency (their audience; every party of an event that names
+    none), each of which must reach its inbox once."""
+    return {
+        event_id
+        for event_id, data in events.items()
+        if agency in (data.get("audience") or data["parties"])
+    }
 
 
 async def group_lag(bootstrap: str, group: str, topics: Iterable[str]) -> dict[str, int]:
