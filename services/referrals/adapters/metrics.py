@@ -8,7 +8,6 @@ replica that makes them, so their sum over replicas counts each change once.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 from faststream.kafka import KafkaBroker
@@ -24,6 +23,7 @@ from tsunagu_schemas import referral as types
 
 from ..domain import Referral, ReferralEvent
 from ..settings import ReferralsSettings
+from .moments import stored_moment
 from .referral_store import REFERRALS
 
 HOUR, DAY = 3600.0, 86400.0
@@ -93,7 +93,7 @@ class OpenReferrals(Probe):
             counts[(document["status"], document["urgency"])] += 1
             leg = document["legs"][document["current_leg"] - 1]
             if document["status"] == ReferralStatus.REQUESTED and leg.get("sla_breached_at"):
-                since = _moment(leg["sla_breached_at"])
+                since = stored_moment(leg["sla_breached_at"])
                 breached.setdefault(leg["to_agency_id"], []).append((now - since).total_seconds())
         return [_counted(counts), *_breaches(breached)]
 
@@ -116,11 +116,6 @@ def _breaches(breached: dict[str, list[float]]) -> list[Metric]:
         count.add_metric([agency], float(len(ages)))
         oldest.add_metric([agency], max(0.0, max(ages)))
     return [count, oldest]
-
-
-def _moment(value: datetime | str) -> datetime:
-    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def service_metrics(

@@ -3,18 +3,19 @@ record, with the reads it made, and a referral's access log, for its holder."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from tsunagu.web import ActingAgency, Problem, problem_responses
+from tsunagu.web import ActingAgency, problem_responses
 from tsunagu.web.params import ReferralIdPath, RequiredAgencyIdQuery
 
 from .. import use_cases
 from ..domain import ProvisionRecord, SubjectView
 from .answers import PortsDep
+from .moments import checked_period
 
 router = APIRouter(prefix="/v1/referrals", tags=["provision records"])
 
@@ -54,10 +55,7 @@ async def provision_records(
     in [since, until): referral id, leg, agencies, time and legal basis, never the data itself;
     and in `views` every read of a person's data the agency made then (referral, version, time,
     route, standing). An agency reads only its own record; an auditor any agency's."""
-    start = _utc(since)
-    end = _utc(until) if until is not None else ports.clock.now()
-    if end <= start:
-        raise Problem(422, "`until` must be after `since`", kind="invalid-period")
+    start, end = checked_period(since, until or ports.clock.now())
     found = await use_cases.provision_record(ports, agency_id=agency_id, since=start, until=end)
     return ProvisionRecordList(
         agency_id=agency_id, since=start, until=end, items=found.disclosures, views=found.views
@@ -77,8 +75,3 @@ async def access_log(
     say to whom the data was given; this says who read it here."""
     items = await use_cases.access_log(ports, referral_id=referral_id, viewer=actor)
     return AccessLog(referral_id=referral_id, items=items)
-
-
-def _utc(moment: datetime) -> datetime:
-    """A naive time is read as UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

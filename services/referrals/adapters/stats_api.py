@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
@@ -15,6 +15,7 @@ from .. import use_cases
 from ..domain.overdue import OverdueLeg
 from ..domain.stats import NetworkStats
 from .answers import PortsDep
+from .moments import as_utc, checked_period
 
 router = APIRouter(prefix="/v1/referrals", tags=["statistics"])
 DEFAULT_PERIOD = timedelta(days=30)
@@ -85,21 +86,14 @@ async def network_stats(
     declined), acceptance rate, median times to accept and to close, and needs declined for
     lack of capacity, over [since, until) (default: the 30 days up to now). An agency sees its
     own figures; the coordinator, operators and auditors the network's or any agency's."""
-    end = _utc(until) if until is not None else ports.clock.now()
-    start = _utc(since) if since is not None else end - DEFAULT_PERIOD
-    if end <= start:
-        raise Problem(422, "`until` must be after `since`", kind="invalid-period")
+    end = as_utc(until) if until is not None else ports.clock.now()
+    start, end = checked_period(since or end - DEFAULT_PERIOD, end)
     if end - start > LONGEST_PERIOD:
         raise Problem(422, "the period may span at most ten years", kind="invalid-period")
     if caller.role is Role.AGENCY:
         agency_id = caller.agency_id
     stats = await use_cases.network_statistics(ports, since=start, until=end, agency_id=agency_id)
     return StatsView.of(stats, agency_id)
-
-
-def _utc(moment: datetime) -> datetime:
-    """A naive time is read as UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 class OverdueLegView(BaseModel):

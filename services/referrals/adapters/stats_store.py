@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pymongo import ASCENDING
@@ -12,6 +12,7 @@ from tsunagu_schemas import ReferralStatus, Urgency
 
 from ..domain.overdue import WaitingLeg
 from ..domain.stats import LegFacts, ReferralFacts
+from .moments import stored_moment
 from .referral_store import CHANGED_AT
 
 PUBLIC_FIELDS = {"status": 1, "urgency": 1, "created_at": 1, "ended_at": 1, "legs": 1}
@@ -45,8 +46,8 @@ def _facts(document: dict[str, Any]) -> ReferralFacts:
     return ReferralFacts(
         status=ReferralStatus(document["status"]),
         urgency=Urgency(document["urgency"]),
-        created_at=_moment(document["created_at"]),
-        ended_at=_moment(document.get("ended_at")),
+        created_at=stored_moment(document["created_at"]),
+        ended_at=stored_moment(document.get("ended_at")),
         legs=tuple(_leg(leg) for leg in document.get("legs", [])),
     )
 
@@ -57,8 +58,8 @@ def _leg(leg: dict[str, Any]) -> LegFacts:
         to_agency_id=leg["to_agency_id"],
         needs=tuple(leg.get("needs", [])),
         status=ReferralStatus(leg["status"]),
-        requested_at=_moment(leg["requested_at"]),
-        responded_at=_moment(leg.get("responded_at")),
+        requested_at=stored_moment(leg["requested_at"]),
+        responded_at=stored_moment(leg.get("responded_at")),
         reason=leg.get("reason"),
     )
 
@@ -70,16 +71,7 @@ def _waiting(document: dict[str, Any]) -> WaitingLeg:
         number=int(leg["number"]),
         from_agency_id=leg["from_agency_id"],
         to_agency_id=leg["to_agency_id"],
-        accept_by=_moment(leg.get("accept_by")),
-        sla_breached_at=_moment(leg.get("sla_breached_at")),
+        accept_by=stored_moment(leg.get("accept_by")),
+        sla_breached_at=stored_moment(leg.get("sla_breached_at")),
         escalated_to=leg.get("escalated_to"),
     )
-
-
-def _moment(value: Any) -> Any:
-    """Stored times, as aware UTC datetimes (the store may hand back naive UTC or text)."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
