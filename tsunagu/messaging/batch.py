@@ -58,8 +58,7 @@ def subscribe_batch(
             parked = ParkedRecord.of(record, group_id=subscription.group_id)
             # validated as an event of the topic it would have outside the namespace
             topic = parked.topic.removeprefix(subscription.namespace)
-            with about_event(parked.headers):
-                event = await read_or_park(broker, parked, topic=topic)
+            event = await read_or_park(broker, parked, topic=topic)  # names it when parking
             if event is not None:
                 events.append((event, parked))
         if events:

@@ -21,6 +21,7 @@ from tsunagu.events import PoisonEvent, ReceivedEvent, parse_event
 from tsunagu.store import is_transient
 
 from .dead_letter import ParkedRecord, park
+from .log_context import about_event
 
 EventHandler = Callable[[ReceivedEvent], Awaitable[None]]
 log = structlog.get_logger(__name__)
@@ -90,8 +91,9 @@ async def read_or_park(
             offset=parked.offset,
         )
     except PoisonEvent as exc:
-        log.warning("event parked", topic=parked.topic, offset=parked.offset, reason=str(exc))
-        await park(broker, parked, reason=exc.reason, error=str(exc), attempts=1)
+        with about_event(parked.headers):  # bound only here: most records are never parked
+            log.warning("event parked", topic=parked.topic, offset=parked.offset, reason=str(exc))
+            await park(broker, parked, reason=exc.reason, error=str(exc), attempts=1)
         return None
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from faststream.kafka import KafkaBroker
 from prometheus_client.core import GaugeMetricFamily, Metric
+from pymongo import DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.audit.adapters.checkpoint_store import CHECKPOINTS, ISSUED_AT
@@ -48,8 +49,10 @@ class LogHead(Probe):
         """Head size, checkpoint size and, when known, the checkpoint's age."""
         tree = self._recorder.tree()  # None while a batch is being settled
         self._size = max(self._size, tree.size if tree else 0)
-        newer = self._records.find({"seq": {"$gt": self._size}}, {"_id": False, "seq": True})
-        self._size = max([self._size, *[int(d["seq"]) async for d in newer]])
+        last = await self._records.find_one(
+            {}, {"_id": False, "seq": True}, sort=[("seq", DESCENDING)]
+        )  # the last index entry, however many records were added since the last read
+        self._size = max(self._size, int(last["seq"]) if last else 0)
         after = self._checkpoint["_id"] if self._checkpoint else -1
         kept = self._checkpoints.find({"_id": {"$gte": after}}, {"_id": True, ISSUED_AT: True})
         self._checkpoint = max([d async for d in kept], key=lambda d: int(d["_id"]), default=None)

@@ -1,20 +1,27 @@
-"""Recording events: one record each, appended in batches with their tree nodes; no forks."""
+"""Recording events: one record each, appended in batches with their tree nodes; no forks.
+
+A batch is stored in runs of growing size, and the next run is built (records, leaf and node
+hashes) while the store writes the one before, so the work of this process and the store's
+overlap. A run is only sent once every run before it is stored whole: what is stored is always
+a gap-free stretch of the log.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
 import structlog
 
-from ..domain import AuditRecord, ObservedEvent, appended
+from ..domain import AuditRecord, Entry, ObservedEvent, appended
 from ..domain.merkle import Frontier
 from ..ports import AuditLog
 from .tree import stored_frontier
 
 MAX_APPEND_ATTEMPTS: Final = 20
+FIRST_RUN: Final = 64  # events in the first insert of a batch; each next run is twice as long
 log = structlog.get_logger(__name__)
 
 
@@ -84,16 +91,10 @@ class RecordEvent:
             self._frontier = None  # until this batch is settled, the store is the truth
             conflicts = 0
             while pending:
-                trial = frontier.copy()
-                entries = appended(pending, trial)
-                stored = await self._log.append(entries)
-                recorded.records.extend(e.record for e in entries[:stored])
-                if stored == len(entries):
-                    frontier = trial
-                    break
-                for entry in entries[:stored]:
-                    frontier.append(entry.nodes[0])
+                stored, frontier = await self._append_runs(pending, frontier, recorded)
                 pending = pending[stored:]
+                if not pending:
+                    break
                 if await self._log.has_event(pending[0].event_id):
                     recorded.duplicates += 1
                     pending = pending[1:]
@@ -101,10 +102,52 @@ class RecordEvent:
                 conflicts += 1
                 if conflicts >= MAX_APPEND_ATTEMPTS:
                     raise ChainConflict(f"could not append event {pending[0].event_id}")
-                log.info("the log moved on; re-reading its tree", seq=entries[stored].record.seq)
+                log.info("the log moved on; re-reading its tree", seq=frontier.size + 1)
                 frontier = await self._restore()
             self._frontier = frontier
             return recorded
+
+    async def _append_runs(
+        self, events: Sequence[ObservedEvent], frontier: Frontier, recorded: Recorded
+    ) -> tuple[int, Frontier]:
+        """Append `events` after `frontier` in runs until the store refuses one.
+
+        Returns how many events were stored and the tree after them; `frontier` is not changed.
+        """
+        runs = list(_runs(events))
+        trial = frontier.copy()
+        entries = appended(runs[0], trial)
+        stored_before = 0
+        for number in range(len(runs)):
+            storing = asyncio.ensure_future(self._log.append(entries))
+            upcoming: tuple[Frontier, list[Entry]] | None = None
+            try:
+                await asyncio.sleep(0)  # the insert is sent before the next run is built
+                if number + 1 < len(runs):
+                    after = trial.copy()
+                    upcoming = after, appended(runs[number + 1], after)
+                stored = await storing
+            finally:
+                storing.cancel()  # only when leaving on an error: the insert's outcome is unknown
+            recorded.records.extend(entry.record for entry in entries[:stored])
+            if stored < len(entries):  # refused: the tree is what was stored before, plus these
+                settled = frontier.copy()
+                for entry in entries[:stored]:
+                    settled.append(entry.nodes[0])
+                return stored_before + stored, settled
+            stored_before += stored
+            frontier = trial
+            if upcoming is not None:
+                trial, entries = upcoming
+        return stored_before, frontier
+
+
+def _runs(events: Sequence[ObservedEvent]) -> Iterator[Sequence[ObservedEvent]]:
+    """`events` cut in runs of FIRST_RUN, then twice the length of the run before."""
+    start, length = 0, FIRST_RUN
+    while start < len(events):
+        yield events[start : start + length]
+        start, length = start + length, length * 2
 
 
 def _first_of_each(events: Sequence[ObservedEvent]) -> list[ObservedEvent]:

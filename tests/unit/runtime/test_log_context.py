@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import structlog
+import structlog.testing
 from faststream.kafka import TestKafkaBroker
 
 from tests.unit.kafka_records import agency_entry, publish
@@ -68,3 +69,30 @@ async def test_a_batch_consumer_logs_with_its_events_and_each_event_when_narrowe
     assert whole[0]["batch_size"] == 2
     assert [context["event_id"] for context in one_by_one] == [first["event_id"]] * 2
     assert all(context["event_type"] == "tsunagu.agency.registered" for context in one_by_one)
+
+
+async def test_a_record_parked_from_a_batch_is_logged_with_its_own_event_fields() -> None:
+    broker = make_broker(ServiceSettings(), service="test")
+    handled: list[str] = []
+
+    async def handler(events: Sequence[ReceivedEvent]) -> None:
+        handled.extend(event.attributes.id for event in events)
+
+    subscribe_batch(
+        broker,
+        topics=[DIRECTORY_EVENTS],
+        handler=handler,
+        subscription=BatchSubscription(group_id="test"),
+    )
+    poison = agency_entry("agency-x")
+    with structlog.testing.capture_logs(
+        processors=[structlog.contextvars.merge_contextvars]
+    ) as logs:
+        async with TestKafkaBroker(broker) as test_broker:
+            await publish(test_broker, poison, data={"not": "an agency event"})
+    parked = [line for line in logs if line["event"] == "event parked"]
+    assert len(parked) == 1
+    assert parked[0]["event_id"] == poison["event_id"]
+    assert parked[0]["event_type"] == "tsunagu.agency.registered"
+    assert handled == []
+    assert structlog.contextvars.get_contextvars() == {}
