@@ -86,10 +86,13 @@ class MongoAuditLog:
 
 
 def stored_documents(entries: Sequence[Entry]) -> list[dict[str, Any]]:
-    """The documents entries are stored as: the event id is the `_id`, the nodes beside."""
+    """The documents entries are stored as: the event id is the `_id`, the nodes beside.
+
+    The record's fields are taken as they are (a record is frozen, and the driver only reads
+    them), not copied through `model_dump`: this runs for every record appended.
+    """
     return [
-        {"_id": e.record.event_id, **e.record.model_dump(), NODES_FIELD: list(e.nodes)}
-        for e in entries
+        {"_id": e.record.event_id, **dict(e.record), NODES_FIELD: list(e.nodes)} for e in entries
     ]
 
 

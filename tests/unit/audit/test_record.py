@@ -9,15 +9,19 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from services.audit.adapters.mongo import stored_documents
 from services.audit.domain import (
     AuditRecord,
+    Entry,
     ObservedEvent,
     canonical_json,
     new_record,
     plain_json,
+    read_record,
     recorded,
     rfc3339,
 )
+from services.audit.ports import NODES_FIELD
 from tsunagu_schemas import ReferralEventData, SubjectViewedData, ViewPurpose
 from tsunagu_schemas.subject_view import SUBJECT_VIEWED
 from tsunagu_schemas.topics import DIRECTORY_EVENTS, NOTIFICATION_EVENTS, REFERRAL_EVENTS
@@ -167,3 +171,16 @@ def test_a_read_of_a_persons_data_is_recorded_as_acted_by_the_reader() -> None:
         "r-1",
         ["agency-b"],
     )
+
+
+def test_a_stored_document_holds_the_record_as_dumped_and_reads_back_to_the_same_leaf() -> None:
+    record = accepted_record()
+    nodes = (b"\x01" * 32,)
+    document = stored_documents([Entry(record, nodes)])[0]
+    assert document["_id"] == record.event_id
+    assert document[NODES_FIELD] == list(nodes)
+    assert {k: v for k, v in document.items() if k not in ("_id", NODES_FIELD)} == (
+        record.model_dump()
+    )
+    again = read_record({k: v for k, v in document.items() if k not in ("_id", NODES_FIELD)})
+    assert again.leaf() == record.leaf()
