@@ -34,6 +34,7 @@ from services.audit.domain.signed_note import (
 )
 from services.audit.main import create_app
 from services.audit.settings import AuditSettings
+from tests import spec_verifier as spec
 from tests.access import PrincipalAuth, TestIssuer, session_issuer
 from tests.integration.audit.sample_events import fresh_id, referral_data
 from tests.integration.harness import eventually, publish_event
@@ -243,6 +244,34 @@ async def test_checkpoints_and_proofs_over_http_verify_with_the_domain_verifier(
         assert opened.verified.signed_by(witness.verifier)
         again = await asyncio.to_thread(witness.run_once, served, vkey)
         assert again.output.strip() == "size 6 already cosigned"
+
+
+async def test_a_verifier_written_from_the_specifications_alone_checks_the_served_log(
+    audit_settings: AuditSettings, served: str
+) -> None:
+    """Key, signature, every inclusion proof and a consistency proof, all fetched over HTTP."""
+    async with auditor_http(served) as http:
+        key = spec.read_key((await http.get("/v1/audit/verifier-key")).text)
+        await publish(audit_settings, 2)
+        small = spec.read_checkpoint(spec.open_note(await checkpoint_of(http, 2), key))
+        await publish(audit_settings, 3)
+        large = spec.read_checkpoint(spec.open_note(await checkpoint_of(http, 5), key))
+        assert small.origin == large.origin == audit_settings.origin
+        for checkpoint in (small, large):
+            for index in range(checkpoint.size):
+                leaf = (await http.get(f"/v1/audit/leaves/{index}")).content
+                params = {"index": index, "tree_size": checkpoint.size}
+                answer = (await http.get("/v1/audit/proofs/inclusion", params=params)).json()
+                path = [base64.b64decode(h) for h in answer["hashes"]]
+                spec.verify_inclusion(
+                    index, checkpoint.size, spec.leaf_hash(leaf), path, checkpoint.root
+                )
+        params = {"first": small.size, "second": large.size}
+        answer = (await http.get("/v1/audit/proofs/consistency", params=params)).json()
+        path = [base64.b64decode(h) for h in answer["hashes"]]
+        spec.verify_consistency(small.size, large.size, small.root, large.root, path)
+        with pytest.raises(spec.Rejected):  # the proof binds the roots it was asked for
+            spec.verify_consistency(small.size, large.size, large.root, large.root, path)
 
 
 async def test_a_rewritten_record_is_caught_by_the_offline_verifier_proofs_and_the_witness(
