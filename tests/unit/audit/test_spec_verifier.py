@@ -1,13 +1,11 @@
 """The log's proofs and signed checkpoints pass a verifier written from the specifications alone.
 
 `tests/spec_verifier.py` shares no code with the service; here it checks every inclusion and
-consistency proof of small trees and a signed checkpoint, refuses altered ones, and agrees with
-every published RFC 6962 probe (valid and invalid).
+consistency proof of small trees and a signed checkpoint, and refuses altered ones; the
+published RFC 6962 probes hold it to the same answers as the service (test_merkle_vectors.py).
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 import pytest
 
@@ -17,7 +15,6 @@ from services.audit.domain.signed_note import verifier_key
 from services.audit.use_cases import RecordEvent, prove_consistency, prove_inclusion
 from tests import spec_verifier as spec
 
-from .test_merkle_vectors import VECTORS
 from .test_use_cases import LOG_KEY, InMemoryAuditLog, observed
 
 SIZE = 33
@@ -72,39 +69,3 @@ def test_a_signed_checkpoint_opens_with_the_published_key_and_no_other() -> None
     other = spec.Key(key.name, key.key_hash, bytes(32))
     with pytest.raises(spec.Rejected):
         spec.open_note(note, other)
-
-
-@pytest.mark.parametrize("probe", VECTORS["inclusion_probes"], ids=lambda p: p["file"])
-def test_inclusion_agrees_with_every_published_probe(probe: dict[str, Any]) -> None:
-    def verify() -> None:
-        spec.verify_inclusion(
-            probe["index"],
-            probe["size"],
-            bytes.fromhex(probe["leaf_hash"]),
-            [bytes.fromhex(p) for p in probe["proof"]],
-            bytes.fromhex(probe["root"]),
-        )
-
-    if probe["valid"]:
-        verify()
-    else:
-        with pytest.raises(spec.Rejected):
-            verify()
-
-
-@pytest.mark.parametrize("probe", VECTORS["consistency_probes"], ids=lambda p: p["file"])
-def test_consistency_agrees_with_every_published_probe(probe: dict[str, Any]) -> None:
-    def verify() -> None:
-        spec.verify_consistency(
-            probe["first"],
-            probe["second"],
-            bytes.fromhex(probe["first_root"]),
-            bytes.fromhex(probe["second_root"]),
-            [bytes.fromhex(p) for p in probe["proof"]],
-        )
-
-    if probe["valid"]:
-        verify()
-    else:
-        with pytest.raises(spec.Rejected):
-            verify()
