@@ -108,9 +108,7 @@ def verify_inclusion(index: int, size: int, hashed: bytes, path: list[bytes], ro
             raise Rejected("inclusion path too long")
         if fn & 1 or fn == sn:
             r = node_hash(p, r)
-            if not fn & 1:
-                while fn and not fn & 1:
-                    fn, sn = fn >> 1, sn >> 1
+            fn, sn = _until_odd(fn, sn)
         else:
             r = node_hash(r, p)
         fn, sn = fn >> 1, sn >> 1
@@ -141,11 +139,16 @@ def verify_consistency(
             raise Rejected("consistency path too long")
         if fn & 1 or fn == sn:
             fr, sr = node_hash(c, fr), node_hash(c, sr)
-            if not fn & 1:
-                while fn and not fn & 1:
-                    fn, sn = fn >> 1, sn >> 1
+            fn, sn = _until_odd(fn, sn)
         else:
             sr = node_hash(sr, c)
         fn, sn = fn >> 1, sn >> 1
     if fr != first_root or sr != second_root or sn != 0:
         raise Rejected("consistency proof does not verify")
+
+
+def _until_odd(fn: int, sn: int) -> tuple[int, int]:
+    """Both right-shifted equally until LSB(fn) is set or fn is 0 (step b.ii of both)."""
+    while fn and not fn & 1:
+        fn, sn = fn >> 1, sn >> 1
+    return fn, sn

@@ -1,10 +1,9 @@
 """The audit service's metrics: the size of the log's head, and the size and age of its latest
 signed checkpoint.
 
-Both are followed from where the last read left them: the head from the tree this process
-appends to plus any record stored after it (another replica's), the checkpoint from any kept
-at or after the last one seen. Each read costs what was added since, never what is stored;
-only the first read of the checkpoints, when the process starts, goes through them all.
+The head is the log's last seq, whoever appended it (one index entry); the checkpoint is
+followed from the last one seen. Neither read costs what is stored; only the first read of the
+checkpoints, when the process starts, goes through them all.
 """
 
 from __future__ import annotations
@@ -14,11 +13,9 @@ from typing import Any
 
 from faststream.kafka import KafkaBroker
 from prometheus_client.core import GaugeMetricFamily, Metric
-from pymongo import DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
 from services.audit.adapters.checkpoint_store import CHECKPOINTS, ISSUED_AT
-from services.audit.adapters.mongo import COLLECTION
 from services.audit.settings import AuditSettings
 from services.audit.use_cases import RecordEvent
 from tsunagu.clock import Clock, SystemClock
@@ -38,7 +35,6 @@ class LogHead(Probe):
     def __init__(
         self, database: AsyncDatabase[dict[str, Any]], recorder: RecordEvent, clock: Clock
     ) -> None:
-        self._records = database[COLLECTION]
         self._checkpoints = database[CHECKPOINTS]
         self._recorder = recorder
         self._clock = clock
@@ -47,12 +43,7 @@ class LogHead(Probe):
 
     async def read(self) -> list[Metric]:
         """Head size, checkpoint size and, when known, the checkpoint's age."""
-        tree = self._recorder.tree()  # None while a batch is being settled
-        self._size = max(self._size, tree.size if tree else 0)
-        last = await self._records.find_one(
-            {}, {"_id": False, "seq": True}, sort=[("seq", DESCENDING)]
-        )  # the last index entry, however many records were added since the last read
-        self._size = max(self._size, int(last["seq"]) if last else 0)
+        self._size = max(self._size, await self._recorder.audit_log.tree_size())
         after = self._checkpoint["_id"] if self._checkpoint else -1
         kept = self._checkpoints.find({"_id": {"$gte": after}}, {"_id": True, ISSUED_AT: True})
         self._checkpoint = max([d async for d in kept], key=lambda d: int(d["_id"]), default=None)
