@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 
-.PHONY: help uv sync tools run down status lint test flakes bench
+.PHONY: help uv sync tools store run down status lint test flakes bench
 
 help:
 	@echo "make run     start Kafka, the document store and the services, then run the demo"
@@ -11,6 +11,7 @@ help:
 	@echo "make lint    ruff and mypy"
 	@echo "make test    lint, then the test suite"
 	@echo "make tools   install what the tests run: kustomize, docker-compose, promtool, chromium"
+	@echo "make store   install the local document store (builds its Rust server once per machine)"
 	@echo "make flakes  run the suite (or TESTS=...) RUNS times in a row; list what ever failed"
 	@echo "make bench   bring the local stack up if needed, then load it and print the figures"
 
@@ -29,6 +30,11 @@ tools:
 	deploy/tools/install.sh
 	deploy/monitoring/install-promtool
 
+# The Rust store server is built once per machine into ~/.cache/tsunagu (about 8 minutes);
+# without cargo the Python server is installed instead. `tsunagu up` and the tests do the same.
+store: sync
+	$(UV) run --frozen tsunagu store prepare
+
 run: sync
 	$(UV) run --frozen tsunagu up --demo
 
@@ -43,7 +49,7 @@ lint: sync
 	$(UV) run --frozen ruff format --check .
 	$(UV) run --frozen mypy
 
-test: lint tools
+test: lint tools store
 	$(UV) run --frozen pytest
 
 # Hunting flaky tests: `make flakes RUNS=30 TESTS=tests/e2e` (defaults: 5 runs, whole suite).

@@ -5,6 +5,9 @@
 Works on its own database (`tsunagu_store_probe`, dropped first and last) of the store at
 `--url`, so it can run against any candidate, the local stack's store or MongoDB itself:
 
+- **aging** first: single-document writes (11,000 by default) before anything is timed, since a
+  store's cost can grow with the writes it has taken (SecantusDB's Python server, replica-set
+  mode, slowed from ~900 to ~190 ops/s once past 10,000 retryable-write records);
 - **features** the services rely on (unordered bulk insert with duplicates, `$pull` with a
   condition, `$elemMatch` on sub-documents, compound sort with skip/limit, upsert through
   `find_one_and_update`, a unique index refusing a duplicate);
@@ -58,6 +61,8 @@ class ProbeFigures:
     cas_lost: int = 0
     cas_seconds: float = 0.0
     stall_progress: list[int] = field(default_factory=list)
+    aged_writes: int = 0
+    aging_ops_s: float = 0.0
     stalled: bool = False
     latency_ms: dict[int, dict[str, float]] = field(default_factory=dict)
 
@@ -186,6 +191,23 @@ async def _stall(db: Any, updaters: int, documents: int, seconds: int) -> list[i
     return progress
 
 
+async def _age(db: Any, writes: int, clients: int = 32) -> float:
+    """Send `writes` single-document inserts (each its own write command); return their rate."""
+    col: AsyncCollection[Doc] = db["aging"]
+    left = [writes]
+
+    async def writer() -> None:
+        while left[0] > 0:
+            left[0] -= 1
+            await col.insert_one({"k": left[0]})
+
+    started = time.monotonic()
+    await asyncio.gather(*(writer() for _ in range(clients)))
+    rate = writes / (time.monotonic() - started)
+    await col.drop()
+    return rate
+
+
 async def _fill(col: AsyncCollection[Doc], start: int, stop: int) -> None:
     for first in range(start, stop, 1000):
         batch = range(first, min(first + 1000, stop))
@@ -242,14 +264,19 @@ async def _latencies(col: AsyncCollection[Doc], size: int, samples: int) -> dict
     }
 
 
-async def probe(url: str, name: str, *, sizes: tuple[int, int], seconds: float) -> ProbeFigures:
-    """Run every measurement against the store at `url`."""
+async def probe(
+    url: str, name: str, *, sizes: tuple[int, int], seconds: float, age: int = 11_000
+) -> ProbeFigures:
+    """Age the store at `url` by `age` writes, then run every measurement against it."""
     # Every operation is bounded: a store that stalls for good ends the probe, not hangs it.
     client: AsyncMongoClient[Doc] = AsyncMongoClient(url, maxPoolSize=256, timeoutMS=60_000)
     figures = ProbeFigures(name=name, url_host=url.split("@")[-1].split("/")[2])
     try:
         await client.drop_database(DATABASE)
         db = client[DATABASE]
+        if age:
+            figures.aging_ops_s = round(await _age(db, age))
+            figures.aged_writes = age
         figures.features = await _features(db)
         mix: AsyncCollection[Doc] = db["mix"]
         await mix.create_index("k")
@@ -280,6 +307,9 @@ async def probe(url: str, name: str, *, sizes: tuple[int, int], seconds: float) 
 def report(figures: ProbeFigures) -> str:
     """The figures as lines for the terminal."""
     lines = [f"store: {figures.name} ({figures.url_host})"]
+    lines.append(
+        f"  aged by {figures.aged_writes:,} single writes first ({figures.aging_ops_s:,.0f}/s)"
+    )
     for feature, ok in figures.features.items():
         lines.append(f"  {'ok  ' if ok else 'FAIL'} {feature}")
     rates = " / ".join(f"{figures.throughput_ops_s[c]:,}" for c in (1, 8, 32))
@@ -310,9 +340,14 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=2_000, help="documents, first size")
     parser.add_argument("--large", type=int, default=20_000, help="documents, second size")
     parser.add_argument("--seconds", type=float, default=8.0, help="seconds per throughput step")
+    parser.add_argument(
+        "--age", type=int, default=11_000, help="single writes sent before measuring (0: none)"
+    )
     options = parser.parse_args()
     sizes = (options.small, options.large)
-    figures = asyncio.run(probe(options.url, options.name, sizes=sizes, seconds=options.seconds))
+    figures = asyncio.run(
+        probe(options.url, options.name, sizes=sizes, seconds=options.seconds, age=options.age)
+    )
     print(report(figures))
     taken = datetime.now(UTC)
     found = {"store_probe": figures}

@@ -8,9 +8,19 @@ from __future__ import annotations
 
 import typer
 
-from tsunagu_ops.cli import audit, credentials, demo, directory, dlq, kafka, stack, witness
+from tsunagu_ops.cli import (
+    audit,
+    credentials,
+    demo,
+    directory,
+    dlq,
+    kafka,
+    stack,
+    store,
+    witness,
+)
 
-COMMAND_MODULES = (stack, demo, audit, witness, dlq, directory, credentials, kafka)
+COMMAND_MODULES = (stack, store, demo, audit, witness, dlq, directory, credentials, kafka)
 
 app = typer.Typer(
     name="tsunagu",

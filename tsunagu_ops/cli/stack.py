@@ -104,11 +104,12 @@ def down_command() -> None:
 
 def status_command() -> None:
     """Show whether each part of the local stack runs and is ready."""
-    table = Table("part", "state", "pid", "address", "ready")
+    table = Table("part", "state", "pid", "address", "ready", "notes")
     for part in status(recorded(default_layout()), console):
         state = "[green]running[/green]" if part.running else "[dim]stopped[/dim]"
         ready = "[green]yes[/green]" if part.ready else "[yellow]no[/yellow]"
-        table.add_row(part.name, state, str(part.pid or "-"), part.address, ready)
+        notes = Text(part.detail)
+        table.add_row(part.name, state, str(part.pid or "-"), part.address, ready, notes)
     console.print(table)
 
 

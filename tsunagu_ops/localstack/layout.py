@@ -155,6 +155,7 @@ class StackLayout:
             self.kafka_dir / "nodes",
             self.kafka_dir / "cluster.id",
             self.store_data,
+            self.root / "store-server.json",
             self.logs,
             self.issuer_keys,
             self.coordinator_credential.parent,

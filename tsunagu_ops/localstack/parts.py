@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from rich.console import Console
 
 from tsunagu_ops.kafka_access.provisioning import provision_services
+from tsunagu_ops.localstack import store_server
 from tsunagu_ops.localstack.errors import LocalStackError, StartupError
 from tsunagu_ops.localstack.kafka import kafka_command, prepare_kafka
 from tsunagu_ops.localstack.kafka_config import server_properties_path
@@ -19,7 +20,6 @@ from tsunagu_ops.localstack.pidfiles import PidRecord, live_record, remove_recor
 from tsunagu_ops.localstack.ports import port_bindable
 from tsunagu_ops.localstack.probes import Probe, kafka_probe, store_probe, wait_ready
 from tsunagu_ops.localstack.processes import ProcessHandle, spawn, stop
-from tsunagu_ops.localstack.secantus import ensure_store, store_command
 
 KAFKA = "kafka"
 STORE = "store"
@@ -94,14 +94,17 @@ def kafka_parts(layout: StackLayout, console: Console) -> list[Part]:
 
 
 def store_part(layout: StackLayout, console: Console) -> Part:
-    """Return the document store part (installs the store when started)."""
+    """Return the document store part (chooses, installs or builds its server when started)."""
 
     def start() -> ProcessHandle:
-        ensure_store(layout, console)
+        server = store_server.prepare(layout, console)
+        store_server.install(layout, server, console)
+        console.print(f"{STORE}: {server.describe()}")
         layout.store_data.mkdir(parents=True, exist_ok=True)
         marker = str(layout.store_data)
         log = layout.log_file(STORE)
-        return spawn(STORE, store_command(layout), log_path=log, marker=marker)
+        command = store_server.command(layout, server)
+        return spawn(STORE, command, log_path=log, marker=marker)
 
     url = layout.mongo_url
     return Part(STORE, layout.store_port, url, store_probe(url), start, timeout=30.0)

@@ -26,6 +26,7 @@ from tsunagu_ops.localstack.parts import (
 from tsunagu_ops.localstack.pidfiles import live_record, recorded_names
 from tsunagu_ops.localstack.processes import ProcessHandle
 from tsunagu_ops.localstack.service_parts import service_parts
+from tsunagu_ops.localstack.store_server import recorded_server
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class PartStatus:
     pid: int | None
     address: str
     ready: bool
+    detail: str = ""
+    """What else to know (the store: which server runs, and why)."""
 
 
 def infrastructure_parts(layout: StackLayout, console: Console) -> list[Part]:
@@ -120,5 +123,7 @@ def status(layout: StackLayout, console: Console) -> list[PartStatus]:
         record = live_record(layout.run, part.name)
         ready = record is not None and part.probe()
         pid = record.pid if record else None
-        result.append(PartStatus(part.name, record is not None, pid, part.address, ready))
+        server = recorded_server(layout) if part.name == STORE else None
+        detail = server.describe() if server else ""
+        result.append(PartStatus(part.name, record is not None, pid, part.address, ready, detail))
     return result
