@@ -2,8 +2,10 @@
 
 The outbox relay, the SLA scanner, the retention sweep and the delivery worker each give it a
 step; the loop runs the step again at once while it reports more work, otherwise waits until
-notified or until the interval passes. A failing step is logged and retried after a pause that
-doubles with each failure in a row (up to `max_backoff`, never below the interval).
+notified or until the interval passes. Under load a loop given a `linger` steps no sooner than
+that after its last step began, so that one step gathers the work of many notifications. A
+failing step is logged and retried after a pause that doubles with each failure in a row (up to
+`max_backoff`, never below the interval).
 """
 
 from __future__ import annotations
@@ -30,8 +32,13 @@ class BackgroundLoop:
         interval: float,
         max_backoff: float = 5.0,
         stop_timeout: float = 5.0,
+        linger: float = 0.0,
     ) -> None:
         self.name = name
+        self._linger = linger
+        """Least seconds from one step's start to the next one's after a notification: work
+        notified soon after a step waits out the rest, so that under load one step serves many
+        notifications, while a notification after a quiet spell is served at once."""
         self._step = step
         self._interval = interval
         self._max_backoff = max(interval, max_backoff)
@@ -66,8 +73,10 @@ class BackgroundLoop:
 
     async def _run(self) -> None:
         failures = 0
+        loop = asyncio.get_running_loop()
         while True:
             self._wake.clear()
+            started = loop.time()
             try:
                 more = await self._step()
                 failures = 0
@@ -79,3 +88,5 @@ class BackgroundLoop:
                 continue
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.pause_after(failures))
+                if self._linger and not failures:
+                    await asyncio.sleep(max(0.0, started + self._linger - loop.time()))

@@ -21,6 +21,10 @@ PENDING = {f"{OUTBOX_FIELD}.0.event_id": {"$exists": True}}
 """Aggregates with events waiting: answered from the sparse index `PENDING_INDEX`, which holds
 only those, so the relay's scan costs what is pending, not what is stored."""
 PENDING_INDEX = "outbox_pending"
+LINGER_SECONDS = 0.02
+"""Least time between two scans once told of new events: under load one scan and one removal
+serve the events of many writes (at most 50 scans a second), for at most this much latency;
+an event after a quiet spell goes out at once."""
 
 
 class OutboxRelay:
@@ -34,6 +38,7 @@ class OutboxRelay:
         poll_seconds: float = 1.0,
         write_lock: asyncio.Lock | None = None,
         chunk_size: int = 200,
+        linger_seconds: float = LINGER_SECONDS,
     ) -> None:
         self._collection = collection
         # A service whose own updates of these documents must not interleave with the relay's
@@ -41,7 +46,9 @@ class OutboxRelay:
         self._write_lock = write_lock
         self._broker = broker
         self._chunk_size = chunk_size
-        self._loop = BackgroundLoop(name="outbox-relay", step=self._drained, interval=poll_seconds)
+        self._loop = BackgroundLoop(
+            name="outbox-relay", step=self._drained, interval=poll_seconds, linger=linger_seconds
+        )
 
     def notify(self) -> None:
         """Tell the relay that new events are waiting, so it does not wait for the next poll."""

@@ -7,11 +7,48 @@ is relied on, which every store supports atomically.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import time
+from collections.abc import Callable, Mapping
+from typing import Any, Generic, TypeVar
 
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
+
+T = TypeVar("T")
+
+
+class RecentReads(Generic[T]):
+    """What was read from a read model lately, kept in memory for `seconds` (at most `limit`
+    entries), so that a burst of events or calls about the same keys costs one store read.
+
+    A change the process applies itself is seen at once (it `forget`s the key); one applied by
+    another replica, which consumes other partitions of the same topic, within `seconds`.
+    """
+
+    def __init__(
+        self,
+        *,
+        seconds: float = 2.0,
+        limit: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._seconds, self._limit, self._clock = seconds, limit, clock
+        self._entries: dict[str, tuple[float, T]] = {}
+
+    def get(self, key: str) -> T | None:
+        """The value read for `key` less than `seconds` ago, else None."""
+        entry = self._entries.get(key)
+        return entry[1] if entry is not None and entry[0] > self._clock() else None
+
+    def put(self, key: str, value: T) -> None:
+        """Keep what was just read for `key`."""
+        if len(self._entries) >= self._limit:
+            self._entries.clear()
+        self._entries[key] = (self._clock() + self._seconds, value)
+
+    def forget(self, key: str) -> None:
+        """Drop `key`, so that the next read asks the store."""
+        self._entries.pop(key, None)
 
 
 class VersionedReadModel:

@@ -22,6 +22,12 @@ class NotificationsSettings(ServiceSettings):
     port: int = 8003
     database: str = "tsunagu_notifications"
     consumer_group: str = "tsunagu-notifications"
+    consume_batch_size: int = Field(
+        default=500, ge=1, le=10_000, description="Events read from Kafka and notified at once."
+    )
+    consume_wait_ms: int = Field(
+        default=20, ge=0, le=5_000, description="How long to wait for a batch to fill."
+    )
     webhook_secrets_key: SecretStr | None = Field(
         default=None,
         description="Base64 of the 32-byte AES-GCM key that encrypts agencies' webhook secrets.",

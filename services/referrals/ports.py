@@ -42,8 +42,10 @@ class ReferralRepository(Protocol):
         """Store a new referral with its first event pending."""
         ...
 
-    async def get(self, referral_id: str) -> Referral | None:
-        """The referral, or None."""
+    async def get(self, referral_id: str, *, recent: bool = False) -> Referral | None:
+        """The referral, or None. With `recent`, the copy this process last wrote may answer
+        without asking the store: for a change saved over its version, where a copy that
+        another process has overtaken only makes the save miss."""
         ...
 
     async def save(

@@ -17,6 +17,7 @@ from tsunagu_ops.localstack.shape import recorded
 
 from . import backlog as raw_runs
 from .catchup import CatchUp, delete_topics, run_catch_up
+from .ceiling import find_ceiling
 from .compare import describe, print_beside
 from .machine import peak_rss_mb, this_machine
 from .report import percentile, print_report
@@ -37,6 +38,19 @@ def _settings(layout: StackLayout) -> BenchSettings:
     for name, kind in (("referrals", int), ("rate", float), ("concurrency", int), ("backlog", int)):
         parser.add_argument(
             f"--{name}", type=kind, help=BenchSettings.model_fields[name].description
+        )
+    parser.add_argument(
+        "--find-ceiling",
+        action="store_true",
+        default=None,
+        help=BenchSettings.model_fields["find_ceiling"].description,
+    )
+    for name in ("step", "step_seconds"):
+        parser.add_argument(
+            f"--{name.replace('_', '-')}",
+            dest=name,
+            type=float,
+            help=BenchSettings.model_fields[name].description,
         )
     given = {k: v for k, v in vars(parser.parse_args()).items() if v is not None}
     settings = BenchSettings(**given)
@@ -104,6 +118,21 @@ async def main() -> None:
     console.print(f"Machine: {machine.describe()}")
     console.print(f"Stack: {describe((layout.brokers, layout.replicas))}")
     store = live_record(layout.run, "store")
+    infrastructure = [node.name for node in layout.kafka_nodes] + ["store"]
+    cpu_pids = pids | {
+        name: record.pid for name in infrastructure if (record := live_record(layout.run, name))
+    }
+    if settings.find_ceiling:
+        await find_ceiling(
+            settings,
+            urls=urls,
+            processes={name: [part.address for part in parts] for name, parts in processes.items()},
+            cpu_pids=cpu_pids,
+            machine=machine,
+            console=console,
+            show=_show,
+        )
+        return
     idle_before = await idle_cpu_percent(store.pid) if store else None
     console.print(
         f"Steady state: {settings.referrals} referrals × 5 events at {settings.rate:.0f} events/s"
@@ -116,6 +145,7 @@ async def main() -> None:
         events_per_second=settings.rate,
         concurrency=settings.concurrency,
         show=_show,
+        cpu_pids=cpu_pids,
     )
     credential = ClientCredential.load(layout.coordinator_credential)
     verifying = await verification_microseconds(urls["directory"], credential)

@@ -16,6 +16,13 @@ class BenchSettings(BaseSettings):
     rate: float = Field(default=25.0, gt=0, description="Target referral events per second.")
     concurrency: int = Field(default=64, ge=1, description="Journeys in flight at most.")
     backlog: int = Field(default=100_000, ge=0, description="Events for the catch-up (0: skip).")
+    find_ceiling: bool = Field(
+        default=False,
+        description="Raise the offered rate from --rate by --step until p99 API → audit passes "
+        "250 ms; print the last rate that held (no catch-up).",
+    )
+    step: float = Field(default=50.0, gt=0, description="Events/s added per ceiling step.")
+    step_seconds: float = Field(default=20.0, gt=0, description="Seconds of load per step.")
     insert_batch: int = Field(default=500, ge=1, description="Records per insert_many.")
     kafka_bootstrap_servers: str = "127.0.0.1:9092"
     mongo_url: str = "mongodb://127.0.0.1:27017"

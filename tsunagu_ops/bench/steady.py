@@ -13,11 +13,15 @@ from tsunagu_ops.access import ClientCredential, NetworkTokens
 from tsunagu_ops.localstack import default_layout
 from tsunagu_schemas.topics import REFERRAL_EVENTS
 
+from .cpu import cpu_ms_per_event, cpu_readings, with_bench
 from .journeys import JourneyDriver, register_network
 from .store_use import per_event, store_commands
 from .tracking import EventTracker
 
 AUDIT_GROUP, INBOX_GROUP = "tsunagu-audit", "tsunagu-notifications"
+ARRIVAL_PATIENCE = 30.0
+"""Seconds without any event arriving after which the bench stops waiting and reports what is
+missing."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,11 @@ class SteadyState:
     store_commands_per_event: dict[str, float]
     """Store round trips per referral event of each service (and `total`), background work
     included, from their /metrics over the run."""
+    missing: dict[str, int]
+    """Events not yet in the audit log / in the inboxes when the bench stopped waiting."""
+    cpu_ms_per_event: dict[str, float]
+    """CPU milliseconds per referral event of each process (services, Kafka, the store, the
+    bench itself), from the load's start until every event arrived."""
 
     @property
     def events_per_second(self) -> float:
@@ -51,9 +60,12 @@ async def run_steady_state(
     events_per_second: float,
     concurrency: int,
     show: Callable[[str], None],
+    cpu_pids: Mapping[str, int] | None = None,
+    patience: float = ARRIVAL_PATIENCE,
 ) -> SteadyState:
-    """Drive `referrals` journeys (five events each) and wait until all are audited; the store
-    commands are read from each process of each service (`processes`: their URLs)."""
+    """Drive `referrals` journeys (five events each) and wait until every event is audited and
+    in the inboxes (or `patience` seconds pass without progress); the store commands are read
+    from each process of each service (`processes`: their URLs), the CPU of `cpu_pids`."""
     credential = ClientCredential.load(default_layout().coordinator_credential)
     tokens = NetworkTokens(urls["directory"], credential)
     async with httpx.AsyncClient(
@@ -67,6 +79,7 @@ async def run_steady_state(
         await tracker.start()
         operator = tokens.role("operator")
         commands_before = await store_commands(http, processes, operator)
+        cpu_before = cpu_readings(with_bench(cpu_pids or {}))
         start = time.monotonic()
         driving = asyncio.create_task(
             driver.run(
@@ -81,11 +94,8 @@ async def run_steady_state(
             await asyncio.sleep(1)
         await driving
         expected = len(driver.calls.started)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and len(tracker.arrivals.at[AUDIT_GROUP]) < expected:
-            show(f"waiting for the audit log: {len(tracker.arrivals.at[AUDIT_GROUP])}/{expected}")
-            await asyncio.sleep(0.5)
-        await asyncio.sleep(1)
+        await _wait_for_arrivals(tracker, expected, patience, show)
+        cpu_after = cpu_readings(with_bench(cpu_pids or {}))
         await tracker.stop()
         commands_after = await store_commands(http, processes, operator)
     audited = tracker.arrivals.at[AUDIT_GROUP]
@@ -99,7 +109,30 @@ async def run_steady_state(
         to_audit_ms=_latencies(driver.calls.started, audited),
         to_inbox_ms=_latencies(driver.calls.started, tracker.arrivals.at[INBOX_GROUP]),
         store_commands_per_event=per_event(commands_before, commands_after, len(audited)),
+        missing={
+            group: expected - len(tracker.arrivals.at[group])
+            for group in (AUDIT_GROUP, INBOX_GROUP)
+        },
+        cpu_ms_per_event=cpu_ms_per_event(cpu_before, cpu_after, len(audited)),
     )
+
+
+async def _wait_for_arrivals(
+    tracker: EventTracker, expected: int, patience: float, show: Callable[[str], None]
+) -> None:
+    """Wait until both groups committed every event, giving up after `patience` seconds in
+    which neither made progress."""
+
+    def counts() -> tuple[int, int]:
+        return len(tracker.arrivals.at[AUDIT_GROUP]), len(tracker.arrivals.at[INBOX_GROUP])
+
+    last, progress_at = counts(), time.monotonic()
+    while min(last) < expected and time.monotonic() - progress_at < patience:
+        show(f"waiting for the audit log {last[0]}/{expected} and the inboxes {last[1]}/{expected}")
+        await asyncio.sleep(0.5)
+        now = counts()
+        if now != last:
+            last, progress_at = now, time.monotonic()
 
 
 def _latencies(

@@ -9,10 +9,9 @@ from typing import Any
 from pymongo.asynchronous.collection import AsyncCollection
 
 from services.notifications.domain import AgencyContact
-from tsunagu.read_models import VersionedReadModel
+from tsunagu.read_models import RecentReads, VersionedReadModel
 
 CACHE_SECONDS = 2.0
-CACHE_LIMIT = 10_000
 
 
 class MongoAgencyContacts:
@@ -30,8 +29,7 @@ class MongoAgencyContacts:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._contacts = VersionedReadModel(collection)
-        self._clock = clock
-        self._cached: dict[str, tuple[float, AgencyContact]] = {}
+        self._cached: RecentReads[AgencyContact] = RecentReads(seconds=CACHE_SECONDS, clock=clock)
 
     async def save_if_newer(self, contact: AgencyContact) -> bool:
         """Store the contact unless a same or newer version is there; tell if it was stored."""
@@ -42,25 +40,22 @@ class MongoAgencyContacts:
             "active": contact.active,
         }
         stored = await self._contacts.apply(contact.agency_id, contact.version, fields)
-        self._cached.pop(contact.agency_id, None)  # the next read asks the store
+        self._cached.forget(contact.agency_id)  # the next read asks the store
         return stored
 
     async def find(self, agency_ids: list[str]) -> list[AgencyContact]:
         """The known contacts among `agency_ids`, in that order."""
-        now = self._clock()
         known = {
-            agency_id: entry[1]
+            agency_id: contact
             for agency_id in agency_ids
-            if (entry := self._cached.get(agency_id)) is not None and entry[0] > now
+            if (contact := self._cached.get(agency_id)) is not None
         }
         missing = [agency_id for agency_id in agency_ids if agency_id not in known]
         if missing:
-            if len(self._cached) >= CACHE_LIMIT:
-                self._cached.clear()
             for document in await self._contacts.many({"_id": {"$in": missing}}):
                 contact = _contact(document)
                 known[contact.agency_id] = contact
-                self._cached[contact.agency_id] = (now + CACHE_SECONDS, contact)
+                self._cached.put(contact.agency_id, contact)
         return [known[agency_id] for agency_id in agency_ids if agency_id in known]
 
 

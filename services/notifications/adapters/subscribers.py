@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from faststream.kafka import KafkaBroker
 
 from services.notifications.domain import AgencyContact, SourceEvent
 from services.notifications.ports import Ports
 from services.notifications.settings import NotificationsSettings
-from services.notifications.use_cases import notify_parties, record_agency_contact
+from services.notifications.use_cases import notify_all, record_agency_contact
 from tsunagu.events import ReceivedEvent
-from tsunagu.messaging import subscribe
+from tsunagu.messaging.batch import BatchSubscription, subscribe_batch
 from tsunagu_schemas import AgencyDeliveryData, ReferralEventData, SubjectViewedData
 from tsunagu_schemas.topics import DIRECTORY_DELIVERY, REFERRAL_EVENTS
 
@@ -32,32 +34,43 @@ def source_event(event: ReceivedEvent) -> SourceEvent:
 def subscribe_to_events(
     broker: KafkaBroker, *, ports: Ports, settings: NotificationsSettings
 ) -> None:
-    """Subscribe to referral events and agencies' delivery settings with one consumer (before
-    the broker starts).
+    """Subscribe to referral events and agencies' delivery settings with one batch consumer
+    (before the broker starts).
 
     One consumer for both topics means one member per replica in the group, so starting or
-    stopping a replica rebalances the group once instead of once per topic.
+    stopping a replica rebalances the group once instead of once per topic. The referral events
+    of a batch are notified together (a few store round trips for the whole batch); a delivery
+    setting is applied where it stands in the batch, after the referral events before it.
     """
 
-    async def on_event(event: ReceivedEvent) -> None:
-        # The event's type was checked against its topic, so its data says which one it is.
-        match event.data:
-            case ReferralEventData():
-                await notify_parties(ports, source_event(event))
-            case SubjectViewedData():
-                # A read of a person's data is for the audit log: the parties are not told who
-                # read it (that would tell them who else holds the person).
-                return
-            case AgencyDeliveryData():
-                await record_agency_contact(ports, AgencyContact.from_event(event.data))
-            case _:
-                raise TypeError(f"no handler for {event.type} on {event.topic}")
+    async def on_events(events: Sequence[ReceivedEvent]) -> None:
+        referral_events: list[SourceEvent] = []
+        for event in events:
+            # The event's type was checked against its topic, so its data says which one it is.
+            match event.data:
+                case ReferralEventData():
+                    referral_events.append(source_event(event))
+                case SubjectViewedData():
+                    # A read of a person's data is for the audit log: the parties are not told
+                    # who read it (that would tell them who else holds the person).
+                    continue
+                case AgencyDeliveryData():
+                    await notify_all(ports, referral_events)
+                    referral_events = []
+                    await record_agency_contact(ports, AgencyContact.from_event(event.data))
+                case _:
+                    raise TypeError(f"no handler for {event.type} on {event.topic}")
+        await notify_all(ports, referral_events)
 
-    subscribe(
+    subscribe_batch(
         broker,
-        topic=[REFERRAL_EVENTS, DIRECTORY_DELIVERY],
-        group_id=settings.consumer_group,
-        handler=on_event,
-        max_attempts=settings.consumer_max_attempts,
-        backoff_seconds=settings.consumer_backoff_seconds,
+        topics=[REFERRAL_EVENTS, DIRECTORY_DELIVERY],
+        handler=on_events,
+        subscription=BatchSubscription(
+            group_id=settings.consumer_group,
+            max_records=settings.consume_batch_size,
+            wait_ms=settings.consume_wait_ms,
+            max_attempts=settings.consumer_max_attempts,
+            backoff_seconds=settings.consumer_backoff_seconds,
+        ),
     )

@@ -2,7 +2,7 @@
 
 from .deliver import attempt_delivery, next_claim
 from .inbox import NotificationNotFound, mark_read, read_inbox
-from .notify import notify_parties, record_agency_contact
+from .notify import notify_all, notify_parties, record_agency_contact
 from .signing import RotationConflict, rotate_webhook_secret, signing_keys, webhook_secrets
 
 __all__ = [
@@ -11,6 +11,7 @@ __all__ = [
     "attempt_delivery",
     "mark_read",
     "next_claim",
+    "notify_all",
     "notify_parties",
     "read_inbox",
     "record_agency_contact",

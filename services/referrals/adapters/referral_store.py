@@ -12,6 +12,7 @@ events still pending there are moved, in order, to the referral's own outbox.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -38,6 +39,8 @@ INDEXED_ONLY = ("_id", "parties", CHANGED_AT, SLA_DUE, RETAINED_SINCE, SHRED_PEN
 WHILE_PRESENT = (SLA_DUE, RETAINED_SINCE, SEALED)
 """Fields a change removes when the new state has none (an answered leg, an erased person)."""
 ENDED = (ReferralStatus.CLOSED, ReferralStatus.CANCELLED)
+WRITTEN_KEPT = 2_000
+"""Referrals whose last written copy a process keeps (the ones in active hands)."""
 
 
 class MongoReferrals:
@@ -56,6 +59,9 @@ class MongoReferrals:
         self._vault = vault
         self._on_write = on_write
         self._on_saved = on_saved  # told of each change this process recorded (metrics)
+        # The referrals this process wrote last, as written: a change made from one of them
+        # needs no read (its save is guarded by the version, so a copy overtaken misses).
+        self._written: OrderedDict[str, Referral] = OrderedDict()
 
     @property
     def vault(self) -> SubjectVault:
@@ -81,12 +87,13 @@ class MongoReferrals:
         self, referral: Referral, event: ReferralEvent, *, traceparent: str | None
     ) -> None:
         """Store a new referral with its first event pending."""
-        document = await self._document(referral)
+        document = await self._document(referral, new=True)
         document[OUTBOX_FIELD] = [_entry(event, traceparent)]
         try:
             await self._referrals.insert_one(document)
         except DuplicateKeyError as exc:
             raise ReferralIdTaken(referral.id) from exc
+        self._remember(referral)
         self._on_write()
         self._on_saved(referral, event)
 
@@ -113,15 +120,28 @@ class MongoReferrals:
             {"_id": referral.id, "version": expected_version}, change
         )
         if result.matched_count == 0:
+            self._written.pop(referral.id, None)
             return False
+        self._remember(referral)
         self._on_write()
         self._on_saved(referral, event)
         return True
 
-    async def get(self, referral_id: str) -> Referral | None:
-        """The referral as last recorded, or None."""
+    async def get(self, referral_id: str, *, recent: bool = False) -> Referral | None:
+        """The referral as last recorded, or None; with `recent`, the copy this process last
+        wrote answers when it has one (see `ReferralRepository.get`)."""
+        if recent and (written := self._written.get(referral_id)) is not None:
+            self._written.move_to_end(referral_id)
+            return written.model_copy(deep=True)
         document = await self._referrals.find_one({"_id": referral_id}, {OUTBOX_FIELD: 0})
         return None if document is None else await self._referral(document)
+
+    def _remember(self, referral: Referral) -> None:
+        """Keep a copy of what was just written, the oldest copies dropped past the bound."""
+        self._written[referral.id] = referral.model_copy(deep=True)
+        self._written.move_to_end(referral.id)
+        while len(self._written) > WRITTEN_KEPT:
+            self._written.popitem(last=False)
 
     async def page(self, query: ReferralQuery) -> list[Referral]:
         """Up to `query.limit` referrals the agency is party to, newest first."""
@@ -186,9 +206,9 @@ class MongoReferrals:
         except DuplicateKeyError:
             return  # the document is already at this version or newer
 
-    async def _document(self, referral: Referral) -> dict[str, Any]:
-        """The stored form, the person's data sealed."""
-        return await self._vault.seal(referral.id, _document(referral))
+    async def _document(self, referral: Referral, *, new: bool = False) -> dict[str, Any]:
+        """The stored form, the person's data sealed (`new`: a referral not stored yet)."""
+        return await self._vault.seal(referral.id, _document(referral), new=new)
 
     async def _referral(self, document: dict[str, Any]) -> Referral:
         """The referral a stored document holds, the person's data opened."""

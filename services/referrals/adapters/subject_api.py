@@ -31,7 +31,7 @@ router = APIRouter(prefix="/v1/referrals/{referral_id}/subject", tags=["the pers
 CHANGE_ERRORS = problem_responses(400, 401, 403, 404, 409, 412, 422)
 
 
-def _subject_request(
+async def _subject_request(
     referral_id: ReferralIdPath, caller: Caller, trace: Trace, version: ExpectedVersion
 ) -> use_cases.SubjectRequest:
     """Who acts for the person: the agency its token names, or the coordinator's client."""

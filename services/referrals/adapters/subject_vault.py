@@ -113,12 +113,16 @@ class SubjectVault:
         """The vault another replica of the service would have: same keys, its own cache."""
         return SubjectVault(keys=self._keys, master=self._master)
 
-    async def seal(self, referral_id: str, document: Mapping[str, Any]) -> dict[str, Any]:
-        """The document to store: the person's data replaced by one sealed value."""
+    async def seal(
+        self, referral_id: str, document: Mapping[str, Any], *, new: bool = False
+    ) -> dict[str, Any]:
+        """The document to store: the person's data replaced by one sealed value. For a `new`
+        referral the data key is made without looking for one first (a key already there,
+        from a creation retried, still wins)."""
         public, personal = split_personal(document)
         if public.get(ERASURE) is not None:
             return public  # whatever personal data the document still held is dropped
-        box = await self._box(referral_id, create=True)
+        box = await self._box(referral_id, create=True, new=new)
         plaintext = json.dumps(personal, separators=(",", ":"), default=str).encode()
         public[SEALED] = box.seal(plaintext, context=_context(referral_id))
         return public
@@ -145,11 +149,14 @@ class SubjectVault:
         result = await self._keys.delete_one({"_id": referral_id})
         return result.deleted_count == 1
 
-    async def _box(self, referral_id: str, *, create: bool) -> SecretBox:
+    async def _box(self, referral_id: str, *, create: bool, new: bool = False) -> SecretBox:
         if (cached := self._cache.get(referral_id)) is not None:
             self._cache.move_to_end(referral_id)
             return cached
-        stored = await self._keys.find_one({"_id": referral_id})
+        if new:
+            stored = await self._new_key(referral_id)
+        else:
+            stored = await self._keys.find_one({"_id": referral_id})
         if stored is None and create:
             stored = await self._new_key(referral_id)
         if stored is None:

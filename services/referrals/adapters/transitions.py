@@ -24,7 +24,7 @@ ERRORS = problem_responses(400, 401, 403, 404, 409, 412, 422)
 Change = Callable[[Ports, use_cases.Request, Any], Awaitable[Referral]]
 
 
-def _change_request(
+async def _change_request(
     referral_id: ReferralIdPath, actor: ActingAgency, trace: Trace, version: ExpectedVersion
 ) -> use_cases.Request:
     """Who asks to change which referral, over which version."""

@@ -59,9 +59,11 @@ async def create_referral(
     return referral
 
 
-async def view_referral(ports: Ports, *, referral_id: str, viewer: str) -> Referral:
-    """The referral, for an agency party to it."""
-    referral = await ports.referrals.get(referral_id)
+async def view_referral(
+    ports: Ports, *, referral_id: str, viewer: str, recent: bool = False
+) -> Referral:
+    """The referral, for an agency party to it (`recent`: see `ReferralRepository.get`)."""
+    referral = await ports.referrals.get(referral_id, recent=recent)
     if referral is None or not referral.is_party(viewer):
         raise ReferralNotFound(referral_id)
     return referral
@@ -130,17 +132,36 @@ async def apply_agency_event(ports: Ports, *, data: AgencyEventData) -> bool:
 
 
 async def _change(ports: Ports, request: Request, change: Change) -> Referral:
-    """Load the referral, apply one change, and save it only over the version it came from."""
-    referral = await view_referral(ports, referral_id=request.referral_id, viewer=request.actor)
-    if request.if_match is not None and request.if_match != referral.version:
-        raise PreconditionFailed(f"the referral is at version {referral.version}")
-    expected = referral.version
-    event = change(referral, ports.clock.now())
-    saved = await ports.referrals.save(
-        referral, event, expected_version=expected, traceparent=request.traceparent
-    )
-    if saved:
-        return referral
-    if request.if_match is not None:
-        raise PreconditionFailed("the referral changed since the version in If-Match")
-    raise ConcurrentUpdate("the referral changed meanwhile; load it again and retry")
+    """Load the referral, apply one change, and save it only over the version it came from.
+
+    Without If-Match the change is first made from the copy this process last wrote, when it
+    has one, saving a read. Should that copy be behind (another process changed the referral
+    since), the save misses, or the domain refuses what the stored state might allow: the
+    change is then made once more from the stored referral, exactly as if no copy were kept.
+    """
+    recent = request.if_match is None
+    while True:
+        try:
+            referral = await view_referral(
+                ports, referral_id=request.referral_id, viewer=request.actor, recent=recent
+            )
+            if request.if_match is not None and request.if_match != referral.version:
+                raise PreconditionFailed(f"the referral is at version {referral.version}")
+            expected = referral.version
+            event = change(referral, ports.clock.now())
+        except Exception:
+            if not recent:
+                raise
+            recent = False
+            continue
+        saved = await ports.referrals.save(
+            referral, event, expected_version=expected, traceparent=request.traceparent
+        )
+        if saved:
+            return referral
+        if recent:
+            recent = False
+            continue
+        if request.if_match is not None:
+            raise PreconditionFailed("the referral changed since the version in If-Match")
+        raise ConcurrentUpdate("the referral changed meanwhile; load it again and retry")

@@ -21,6 +21,8 @@ def test_a_run_is_kept_with_its_machine_and_latency_percentiles(tmp_path: Path) 
         to_audit_ms=[float(v) for v in range(100, 0, -1)],
         to_inbox_ms=[],
         store_commands_per_event={"audit": 1.5, "total": 1.5},
+        missing={"tsunagu-audit": 0, "tsunagu-notifications": 3},
+        cpu_ms_per_event={"store": 0.8, "total (stack)": 2.4},
     )
     machine = Machine(cores=2, memory_mb=24000, cpu_model="test CPU")
     taken = datetime(2026, 12, 2, 3, 4, 5, tzinfo=UTC)
@@ -37,3 +39,5 @@ def test_a_run_is_kept_with_its_machine_and_latency_percentiles(tmp_path: Path) 
     assert document["steady"]["to_inbox_ms"]["count"] == 0
     assert document["steady"]["failures"] == {"accept: 404 agency-not-found": 1}
     assert document["steady"]["store_commands_per_event"]["total"] == 1.5
+    assert document["steady"]["missing"]["tsunagu-notifications"] == 3
+    assert document["steady"]["cpu_ms_per_event"]["store"] == 0.8

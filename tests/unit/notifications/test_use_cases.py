@@ -16,6 +16,7 @@ from services.notifications.use_cases import (
     attempt_delivery,
     mark_read,
     next_claim,
+    notify_all,
     notify_parties,
     read_inbox,
     record_agency_contact,
@@ -121,3 +122,36 @@ async def test_an_inbox_entry_is_marked_read_once_and_unknown_ones_are_not_found
         await mark_read(ports, agency_id="agency-b", notification_id=entry.notification_id)
     left = await read_inbox(ports, agency_id="agency-a", unread=True, limit=10, cursor=None)
     assert left.items == []
+
+
+async def test_a_batch_of_events_is_notified_with_one_inbox_write_and_one_contact_read(
+    make_event: Callable[..., SourceEvent],
+    referral_data: Callable[..., object],
+    moment: datetime,
+) -> None:
+    ports = in_memory_ports(moment)
+    contacts = cast(InMemoryContacts, ports.agencies)
+    inbox = inbox_of(ports)
+    reads: list[list[str]] = []
+    writes: list[int] = []
+    find, add = contacts.find, inbox.add
+
+    async def counted_find(agency_ids: list[str]) -> list[AgencyContact]:
+        reads.append(agency_ids)
+        return await find(agency_ids)
+
+    async def counted_add(entries: list[object]) -> int:
+        writes.append(len(entries))
+        return await add(entries)  # type: ignore[arg-type]
+
+    contacts.find = counted_find  # type: ignore[method-assign]
+    inbox.add = counted_add  # type: ignore[method-assign]
+    events = [
+        make_event(referral_data(referral_id=f"ref-{n}"), event_id=f"evt-{n}") for n in range(3)
+    ]
+    await notify_all(ports, events)
+    assert writes == [6], "two parties of each of the three events, in one write"
+    assert reads == [["agency-a", "agency-b"]], "each party's contact read once for the batch"
+    assert {e.referral_id for e in inbox.entries.values()} == {"ref-0", "ref-1", "ref-2"}
+    await notify_all(ports, events)
+    assert len(inbox.entries) == 6, "a redelivered batch adds nothing"

@@ -34,7 +34,7 @@ class InMemoryReferrals:
             raise ReferralIdTaken(referral.id)
         self._keep(referral, event)
 
-    async def get(self, referral_id: str) -> Referral | None:
+    async def get(self, referral_id: str, *, recent: bool = False) -> Referral | None:
         found = self.stored.get(referral_id)
         return None if found is None else found.model_copy(deep=True)
 
