@@ -6,6 +6,7 @@ import asyncio
 import time
 import uuid
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -94,10 +95,19 @@ class JourneyDriver:
     """Walks referrals through their journey at a target rate with bounded concurrency."""
 
     def __init__(
-        self, http: httpx.AsyncClient, referrals: str, network: Network, tokens: NetworkTokens
+        self,
+        http: httpx.AsyncClient,
+        referrals: str,
+        network: Network,
+        tokens: NetworkTokens,
+        *,
+        clients: Sequence[httpx.AsyncClient] = (),
     ) -> None:
         self._http, self._base, self._network = http, f"{referrals}/v1/referrals", network
         self._tokens = tokens
+        # httpx looks at every connection of its pool on each request (a system call for each
+        # idle one): journeys spread over several small pools cost the driver far less CPU.
+        self._clients = list(clients) or [http]
         self.calls = Calls()
         self.completed = 0
 
@@ -128,15 +138,16 @@ class JourneyDriver:
             if delay > 0:
                 await asyncio.sleep(delay)
             await gate.acquire()
-            tasks.append(asyncio.create_task(self._journey(gate)))
+            http = self._clients[number % len(self._clients)]
+            tasks.append(asyncio.create_task(self._journey(gate, http)))
         await asyncio.gather(*tasks)
 
-    async def _journey(self, gate: asyncio.Semaphore) -> None:
+    async def _journey(self, gate: asyncio.Semaphore, http: httpx.AsyncClient) -> None:
         """One referral from creation to closing; a failed call abandons the journey."""
         n = self._network
         try:
             started = time.monotonic()
-            created = await self._call(self._base, n.a, _referral_body(n), expect=201)
+            created = await self._call(http, self._base, n.a, _referral_body(n), expect=201)
             referral = f"{self._base}/{created['id']}"
             self.calls.started[(created["id"], 0)] = started
             handoff = {
@@ -152,7 +163,7 @@ class JourneyDriver:
             ]
             for number, (url, actor, body) in enumerate(steps, start=1):
                 self.calls.started[(created["id"], number)] = time.monotonic()
-                await self._call(url, actor, body, expect=200)
+                await self._call(http, url, actor, body, expect=200)
             self.completed += 1
         except StepFailed as failure:
             self.calls.failed(failure.reason, str(failure))
@@ -163,7 +174,9 @@ class JourneyDriver:
         finally:
             gate.release()
 
-    async def _call(self, url: str, actor: str, body: dict[str, Any], *, expect: int) -> Any:
+    async def _call(
+        self, http: httpx.AsyncClient, url: str, actor: str, body: dict[str, Any], *, expect: int
+    ) -> Any:
         """POST as `actor`, retrying while the service answers 503; fail on anything else.
 
         After a 503 the change may still have been stored (only a later step failed), so a
@@ -171,7 +184,7 @@ class JourneyDriver:
         """
         busy = 0
         while True:
-            response = await self._http.post(url, json=body, auth=self._tokens.agency(actor))
+            response = await http.post(url, json=body, auth=self._tokens.agency(actor))
             if response.status_code != 503 or busy >= MAX_BUSY_RETRIES:
                 break
             busy += 1

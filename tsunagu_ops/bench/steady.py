@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from .store_use import per_event, store_commands
 from .tracking import EventTracker
 
 AUDIT_GROUP, INBOX_GROUP = "tsunagu-audit", "tsunagu-notifications"
+CONNECTIONS_PER_CLIENT = 8
 ARRIVAL_PATIENCE = 30.0
 """Seconds without any event arriving after which the bench stops waiting and reports what is
 missing."""
@@ -68,11 +70,21 @@ async def run_steady_state(
     from each process of each service (`processes`: their URLs), the CPU of `cpu_pids`."""
     credential = ClientCredential.load(default_layout().coordinator_credential)
     tokens = NetworkTokens(urls["directory"], credential)
-    async with httpx.AsyncClient(
-        timeout=30, limits=httpx.Limits(max_connections=concurrency), auth=tokens.coordinator
-    ) as http:
+    pools = -(-concurrency // CONNECTIONS_PER_CLIENT)
+    async with contextlib.AsyncExitStack() as clients:
+        journeys = [
+            await clients.enter_async_context(
+                httpx.AsyncClient(
+                    timeout=30,
+                    limits=httpx.Limits(max_connections=CONNECTIONS_PER_CLIENT),
+                    auth=tokens.coordinator,
+                )
+            )
+            for _ in range(pools)
+        ]
+        http = journeys[0]
         network = await register_network(http, urls["directory"])
-        driver = JourneyDriver(http, urls["referrals"], network, tokens)
+        driver = JourneyDriver(http, urls["referrals"], network, tokens, clients=journeys)
         show("waiting for the referrals service to learn the benchmark agencies")
         await driver.wait_until_known()
         tracker = EventTracker(bootstrap, REFERRAL_EVENTS, [AUDIT_GROUP, INBOX_GROUP])
