@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Collection
 from typing import Any
 
 from joserfc import jws
 from joserfc.errors import ClaimError, JoseError
+from joserfc.jwk import Key
 from joserfc.jwt import ClaimsOption, JWTClaimsRegistry
 
 from .claims import (
@@ -24,6 +26,8 @@ from .discovery import IssuerKeys
 # Keycloak and others label access tokens plain "JWT"; RFC 9068 asks for "at+jwt".
 ACCEPTED_TYPES = (ACCESS_TOKEN_TYPE, "application/" + ACCESS_TOKEN_TYPE, "JWT")
 MAX_TOKEN_LENGTH = 8192
+CHECKED_TOKENS = 4096
+"""Tokens whose checked signature a verifier remembers (the oldest forgotten first)."""
 
 
 class InvalidToken(Exception):
@@ -50,6 +54,9 @@ class TokenVerifier:
         self._algorithms = frozenset(algorithms)
         self._leeway = leeway_seconds
         self._clock = clock
+        # Tokens whose signature was checked, with the key that checked it: a client sends the
+        # same token for minutes, and its claims are still checked on every request.
+        self._checked: OrderedDict[str, tuple[Key, dict[str, Any]]] = OrderedDict()
 
     @property
     def issuer(self) -> str:
@@ -57,9 +64,18 @@ class TokenVerifier:
         return self._keys.issuer
 
     async def verify(self, token: str) -> Principal:
-        """The principal a valid token speaks for; InvalidToken otherwise."""
+        """The principal a valid token speaks for; InvalidToken otherwise.
+
+        A token's signature is checked once while the issuer still publishes the key that
+        checked it; its times, issuer, audience and claims are checked every time."""
         if len(token) > MAX_TOKEN_LENGTH:
             raise InvalidToken("the token is too long")
+        if (checked := self._checked.get(token)) is not None:
+            checked_with, checked_claims = checked
+            if await self._keys.key_for(checked_with.kid) is checked_with:
+                self._checked.move_to_end(token)
+                return self._principal(checked_claims)
+            del self._checked[token]
         try:
             signed = jws.extract_compact(token.encode("ascii"))
         except (JoseError, ValueError, UnicodeError) as exc:
@@ -80,7 +96,13 @@ class TokenVerifier:
             raise InvalidToken("the signature does not fit the key") from exc
         if not valid:
             raise InvalidToken("the signature is invalid")
-        return self._principal(_claims_of(signed.payload))
+        claims = _claims_of(signed.payload)
+        principal = self._principal(claims)
+        if isinstance(kid, str) and key.kid == kid:
+            self._checked[token] = (key, claims)
+            if len(self._checked) > CHECKED_TOKENS:
+                self._checked.popitem(last=False)
+        return principal
 
     def _principal(self, claims: dict[str, Any]) -> Principal:
         options: dict[str, ClaimsOption] = {name: {"essential": True} for name in REQUIRED_CLAIMS}

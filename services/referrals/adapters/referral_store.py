@@ -137,8 +137,9 @@ class MongoReferrals:
         return None if document is None else await self._referral(document)
 
     def _remember(self, referral: Referral) -> None:
-        """Keep a copy of what was just written, the oldest copies dropped past the bound."""
-        self._written[referral.id] = referral.model_copy(deep=True)
+        """Keep what was just written (its writer only reads it from now on: the answer's
+        view; `get` hands out copies), the oldest dropped past the bound."""
+        self._written[referral.id] = referral
         self._written.move_to_end(referral.id)
         while len(self._written) > WRITTEN_KEPT:
             self._written.popitem(last=False)

@@ -13,6 +13,7 @@ import pytest
 from services.directory.identity.credentials import NewCredential
 from services.directory.identity.domain import TokenPolicy, access_token_claims, sign_token
 from tsunagu.auth import AGENCY_CLAIM, ROLE_CLAIM, Role
+from tsunagu.auth import verifier as verifier_module
 from tsunagu.auth.discovery import IssuerUnavailable, metadata_urls
 from tsunagu.auth.verifier import InvalidToken, TokenVerifier
 
@@ -201,3 +202,29 @@ def test_metadata_is_looked_up_as_rfc_8414_says_then_under_the_issuer_path() -> 
         "https://id.example/.well-known/oauth-authorization-server/realms/city",
         "https://id.example/realms/city/.well-known/oauth-authorization-server",
     ]
+
+
+async def test_a_token_sent_again_has_its_signature_checked_once_and_its_claims_every_time(
+    issuer: Issuer, agency_client: NewCredential, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert agency_client.client_secret is not None
+    token = await issuer.token(agency_client.client.client_id, agency_client.client_secret)
+    verifier = issuer.verifier()
+    checks: list[object] = []
+    validate = verifier_module.jws.validate_compact
+
+    def counted(*args: Any, **kwargs: Any) -> bool:
+        checks.append(args[0])
+        return bool(validate(*args, **kwargs))
+
+    monkeypatch.setattr(verifier_module.jws, "validate_compact", counted)
+    for _ in range(5):
+        assert (await verifier.verify(token)).agency_id == "ag-kita"
+    assert len(checks) == 1
+    tampered = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    with pytest.raises(InvalidToken):
+        await verifier.verify(tampered)
+    assert len(checks) == 2, "another token string is checked in full"
+    issuer.clock.advance(300 + LEEWAY + 1)
+    with pytest.raises(InvalidToken, match="exp"):
+        await verifier.verify(token)
