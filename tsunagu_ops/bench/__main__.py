@@ -35,7 +35,14 @@ def _settings(layout: StackLayout) -> BenchSettings:
     """Settings from the environment, overridden by the command's options; Kafka is the
     running stack's (every node of a cluster) unless set."""
     parser = argparse.ArgumentParser(description=__doc__)
-    for name, kind in (("referrals", int), ("rate", float), ("concurrency", int), ("backlog", int)):
+    options = (
+        ("referrals", int),
+        ("rate", float),
+        ("concurrency", int),
+        ("backlog", int),
+        ("warmup", int),
+    )
+    for name, kind in options:
         parser.add_argument(
             f"--{name}", type=kind, help=BenchSettings.model_fields[name].description
         )
@@ -146,6 +153,7 @@ async def main() -> None:
         concurrency=settings.concurrency,
         show=_show,
         cpu_pids=cpu_pids,
+        warmup=settings.warmup,
     )
     credential = ClientCredential.load(layout.coordinator_credential)
     verifying = await verification_microseconds(urls["directory"], credential)

@@ -94,6 +94,7 @@ async def find_ceiling(
             concurrency=settings.concurrency,
             show=show,
             cpu_pids=cpu_pids,
+            warmup=settings.warmup if number == 1 else 0,
         )
         step = Step(rate, steady)
         steps.append(step)

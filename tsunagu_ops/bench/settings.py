@@ -15,6 +15,9 @@ class BenchSettings(BaseSettings):
     # The defaults finish in about ten minutes on the local store; `--rate 200` is the goal's load.
     rate: float = Field(default=25.0, gt=0, description="Target referral events per second.")
     concurrency: int = Field(default=64, ge=1, description="Journeys in flight at most.")
+    warmup: int = Field(
+        default=100, ge=0, description="Journeys driven first and not measured (0: none)."
+    )
     backlog: int = Field(default=100_000, ge=0, description="Events for the catch-up (0: skip).")
     find_ceiling: bool = Field(
         default=False,

@@ -21,6 +21,8 @@ from .tracking import EventTracker
 
 AUDIT_GROUP, INBOX_GROUP = "tsunagu-audit", "tsunagu-notifications"
 CONNECTIONS_PER_CLIENT = 8
+WARMUP_SETTLE_SECONDS = 3.0
+"""Pause after the warm-up, for its events to pass through before the measured run."""
 ARRIVAL_PATIENCE = 30.0
 """Seconds without any event arriving after which the bench stops waiting and reports what is
 missing."""
@@ -64,10 +66,13 @@ async def run_steady_state(
     show: Callable[[str], None],
     cpu_pids: Mapping[str, int] | None = None,
     patience: float = ARRIVAL_PATIENCE,
+    warmup: int = 0,
 ) -> SteadyState:
     """Drive `referrals` journeys (five events each) and wait until every event is audited and
     in the inboxes (or `patience` seconds pass without progress); the store commands are read
-    from each process of each service (`processes`: their URLs), the CPU of `cpu_pids`."""
+    from each process of each service (`processes`: their URLs), the CPU of `cpu_pids`. First
+    `warmup` journeys at the same rate go unmeasured: Kafka's JVM compiles its hot paths, the
+    agencies' clients and tokens are made, the connection pools fill."""
     credential = ClientCredential.load(default_layout().coordinator_credential)
     tokens = NetworkTokens(urls["directory"], credential)
     pools = -(-concurrency // CONNECTIONS_PER_CLIENT)
@@ -87,6 +92,13 @@ async def run_steady_state(
         driver = JourneyDriver(http, urls["referrals"], network, tokens, clients=journeys)
         show("waiting for the referrals service to learn the benchmark agencies")
         await driver.wait_until_known()
+        if warmup:
+            show(f"warming up: {warmup} journeys, not measured")
+            await driver.run(
+                warmup, referrals_per_second=events_per_second / 5, concurrency=concurrency
+            )
+            await asyncio.sleep(WARMUP_SETTLE_SECONDS)
+            driver = JourneyDriver(http, urls["referrals"], network, tokens, clients=journeys)
         tracker = EventTracker(bootstrap, REFERRAL_EVENTS, [AUDIT_GROUP, INBOX_GROUP])
         await tracker.start()
         operator = tokens.role("operator")
