@@ -26,6 +26,9 @@ RUST, PYTHON = "rust", "python"
 KINDS = (RUST, PYTHON)
 MOVE_HINT = "this data folder belongs to it; `tsunagu up --fresh` moves to the Rust server"
 LOG_FILE_MAX = "16MB"  # the Rust server pre-allocates 128 MB of log file otherwise
+WRITE_TICKETS = 4
+"""Writes inside the Rust server's storage engine at once; the rest queue outside it. Unbounded,
+writers racing for the same documents under load retried each other into second-long stalls."""
 
 
 @dataclass(frozen=True)
@@ -140,4 +143,6 @@ def command(layout: StackLayout, server: StoreServer) -> list[str]:
         secantus.CACHE_SIZE,
         "--log-file-max",
         LOG_FILE_MAX,
+        "--write-tickets",
+        str(WRITE_TICKETS),
     ]

@@ -53,6 +53,8 @@ def test_a_fresh_data_folder_gets_the_rust_server_once_it_is_built(
     assert command[0] == str(binary)
     assert "--sync-on-commit" in command
     assert command[command.index("--log-file-max") + 1] == "16MB"
+    assert command[command.index("--write-tickets") + 1] == str(store_server.WRITE_TICKETS)
+    assert "--standalone" in command
     assert command[command.index("--storage-path") + 1] == str(layout.store_data)
     assert command[command.index("--port") + 1] == str(layout.store_port)
     assert store_server.recorded_server(layout) == server
