@@ -21,6 +21,9 @@ from .tracking import EventTracker
 
 AUDIT_GROUP, INBOX_GROUP = "tsunagu-audit", "tsunagu-notifications"
 CONNECTIONS_PER_CLIENT = 8
+KEEPALIVE_SECONDS = 4.0
+"""Idle connections are dropped before the services' 5 s keep-alive ends: one reused just as the
+server closes it fails the call (a `ReadError` that says nothing of the service)."""
 WARMUP_SETTLE_SECONDS = 3.0
 """Pause after the warm-up, for its events to pass through before the measured run."""
 ARRIVAL_PATIENCE = 30.0
@@ -81,7 +84,9 @@ async def run_steady_state(
             await clients.enter_async_context(
                 httpx.AsyncClient(
                     timeout=30,
-                    limits=httpx.Limits(max_connections=CONNECTIONS_PER_CLIENT),
+                    limits=httpx.Limits(
+                        max_connections=CONNECTIONS_PER_CLIENT, keepalive_expiry=KEEPALIVE_SECONDS
+                    ),
                     auth=tokens.coordinator,
                 )
             )
