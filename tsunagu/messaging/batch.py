@@ -12,6 +12,7 @@ import asyncio
 import functools
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import structlog
 from faststream import AckPolicy
@@ -38,6 +39,28 @@ class BatchSubscription:
     max_attempts: int = 5
     backoff_seconds: float = 0.2
     namespace: str = ""  # prefix of the topic names, e.g. for a separate test deployment
+
+
+class BatchConsumerSettings(Protocol):
+    """The settings of a service that consumes in batches."""
+
+    consumer_group: str
+    consume_batch_size: int
+    consume_wait_ms: int
+    consumer_max_attempts: int
+    consumer_backoff_seconds: float
+
+
+def subscription_of(settings: BatchConsumerSettings, *, namespace: str = "") -> BatchSubscription:
+    """The batch subscription a service's settings describe."""
+    return BatchSubscription(
+        group_id=settings.consumer_group,
+        max_records=settings.consume_batch_size,
+        wait_ms=settings.consume_wait_ms,
+        max_attempts=settings.consumer_max_attempts,
+        backoff_seconds=settings.consumer_backoff_seconds,
+        namespace=namespace,
+    )
 
 
 def subscribe_batch(

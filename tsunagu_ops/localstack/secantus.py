@@ -75,19 +75,18 @@ def ensure_store(layout: StackLayout, console: Console) -> None:
     console.print(f"Document store installed: {env}")
 
 
-def store_command(layout: StackLayout) -> list[str]:
-    """Return the command line that runs the store.
+def server_flags(layout: StackLayout) -> list[str]:
+    """The flags both SecantusDB servers take: this stack's address and data folder, durable
+    commits, no replica-set emulation and a bounded cache.
 
     ``--sync-on-commit`` makes every acknowledged write durable before the answer, so a kill -9
     (or a power cut) of the store loses nothing it acknowledged. ``--standalone`` drops the
     replica-set emulation: drivers then send no ``txnNumber``, and the server keeps no record
-    of each retryable write (pruning those records under one lock held it near 190 ops/s once
-    it had taken 10,000 writes). The project uses no sessions, transactions or change streams.
+    of each retryable write (pruning those records under one lock held the Python server near
+    190 ops/s once it had taken 10,000 writes) and writes no oplog entry with each write. The
+    project uses no sessions, transactions or change streams.
     """
     return [
-        str(store_python(layout)),
-        "-m",
-        "secantus",
         "--host",
         HOST,
         "--port",
@@ -98,6 +97,16 @@ def store_command(layout: StackLayout) -> list[str]:
         "--standalone",
         "--cache-size",
         CACHE_SIZE,
+    ]
+
+
+def store_command(layout: StackLayout) -> list[str]:
+    """Return the command line that runs the Python server (see `server_flags`)."""
+    return [
+        str(store_python(layout)),
+        "-m",
+        "secantus",
+        *server_flags(layout),
         "--log-level",
         "WARNING",
     ]

@@ -19,7 +19,7 @@ from rich.console import Console
 
 from tsunagu_ops.localstack import secantus, secantus_rs
 from tsunagu_ops.localstack.errors import LocalStackError
-from tsunagu_ops.localstack.layout import HOST, StackLayout
+from tsunagu_ops.localstack.layout import StackLayout
 
 SERVER_ENV = "TSUNAGU_STORE_SERVER"
 RUST, PYTHON = "rust", "python"
@@ -120,27 +120,17 @@ def install(layout: StackLayout, server: StoreServer, console: Console) -> None:
 
 
 def command(layout: StackLayout, server: StoreServer) -> list[str]:
-    """The command line that runs ``server`` on this stack's port and data folder.
+    """The command line that runs ``server`` on this stack's port and data folder (the flags
+    both take: `secantus.server_flags`).
 
-    ``--sync-on-commit`` makes every acknowledged write durable before the answer, so a kill -9
-    (or a power cut) loses nothing acknowledged; the Rust server needs it for that, as it does
-    not honour ``j: true`` per write. ``--standalone``: no replica-set emulation, so no oplog
-    entry is written with each write (about a fifth more throughput here); nothing in the
-    project uses sessions, transactions or change streams."""
+    The Rust server needs ``--sync-on-commit`` to lose nothing acknowledged, as it does not
+    honour ``j: true`` per write; without ``--standalone`` it writes an oplog entry with each
+    write (about a fifth less throughput here)."""
     if server.kind == PYTHON:
         return secantus.store_command(layout)
     return [
         str(secantus_rs.binary_path()),
-        "--host",
-        HOST,
-        "--port",
-        str(layout.store_port),
-        "--storage-path",
-        str(layout.store_data),
-        "--sync-on-commit",
-        "--standalone",
-        "--cache-size",
-        secantus.CACHE_SIZE,
+        *secantus.server_flags(layout),
         "--log-file-max",
         LOG_FILE_MAX,
         "--write-tickets",

@@ -13,7 +13,7 @@ from services.audit.settings import AuditSettings
 from services.audit.use_cases import ChainConflict
 from tsunagu.events import ReceivedEvent
 from tsunagu.messaging import TransientError
-from tsunagu.messaging.batch import BatchSubscription, subscribe_batch
+from tsunagu.messaging.batch import subscribe_batch, subscription_of
 from tsunagu_schemas.topics import EVENT_TOPICS
 
 RECORDS = Counter("tsunagu_audit_records_total", "Events recorded in the audit log", ["topic"])
@@ -51,12 +51,5 @@ def subscribe_to_events(broker: KafkaBroker, *, ports: Ports, settings: AuditSet
         broker,
         topics=EVENT_TOPICS,
         handler=on_events,
-        subscription=BatchSubscription(
-            group_id=settings.consumer_group,
-            max_records=settings.consume_batch_size,
-            wait_ms=settings.consume_wait_ms,
-            max_attempts=settings.consumer_max_attempts,
-            backoff_seconds=settings.consumer_backoff_seconds,
-            namespace=settings.topic_namespace,
-        ),
+        subscription=subscription_of(settings, namespace=settings.topic_namespace),
     )
