@@ -5,13 +5,17 @@ from __future__ import annotations
 import functools
 from datetime import timedelta
 
-import httpx
 from fastapi import FastAPI
 
 from services.notifications.adapters.access import access
 from services.notifications.adapters.agency_store import MongoAgencyContacts
 from services.notifications.adapters.api import router
-from services.notifications.adapters.channels import AgencyTopicChannel, MailSpool, WebhookChannel
+from services.notifications.adapters.channels import (
+    AgencyTopicChannel,
+    MailSpool,
+    WebhookChannel,
+    webhook_client,
+)
 from services.notifications.adapters.delivery_store import MongoDeliveryQueue
 from services.notifications.adapters.delivery_worker import DeliveryWorker
 from services.notifications.adapters.inbox_store import MongoInbox
@@ -58,13 +62,14 @@ def create_app(settings: NotificationsSettings, *, clock: Clock | None = None) -
         claim_window=2 * settings.delivery_concurrency,
     )
     inbox = MongoInbox(database["inbox"])
-    http = httpx.AsyncClient(timeout=settings.webhook_timeout_seconds)
+    http = webhook_client(settings.webhook_timeout_seconds)
     clock = clock or SystemClock()
     webhook = WebhookChannel(
         http,
         keys=lambda agency_id: signing_keys(ports, agency_id=agency_id),
         clock=clock,
         targets=settings.target_policy(),
+        deadline_seconds=settings.webhook_timeout_seconds,
     )
     ports = Ports(
         agencies=MongoAgencyContacts(database["agencies"]),

@@ -54,7 +54,12 @@ class AgencyTopicChannel:
 
 
 class WebhookChannel:
-    """POST the event as a structured CloudEvent, signed with every valid key of the agency."""
+    """POST the event as a structured CloudEvent, signed with every valid key of the agency.
+
+    An attempt is bounded whatever the receiver does: it ends after `deadline_seconds` in all
+    (a server that drips its answer a byte at a time holds a delivery slot no longer), and the
+    answer's body is never read (its status is all that counts), so a receiver answering a
+    gigabyte costs no memory."""
 
     def __init__(
         self,
@@ -63,14 +68,17 @@ class WebhookChannel:
         keys: Callable[[str], Awaitable[list[bytes]]],
         clock: Clock,
         targets: TargetPolicy,
+        deadline_seconds: float = 10.0,
     ) -> None:
         self._client = client
         self._keys = keys
         self._clock = clock
         self._targets = targets
+        self._deadline = deadline_seconds
 
     async def send(self, delivery: Delivery) -> None:
-        """Any answer but 2xx, no answer, or a URL that may not be called is a failed attempt."""
+        """Any answer but 2xx, no answer within the deadline, or a URL that may not be called
+        is a failed attempt."""
         try:
             target = await self._targets.check(delivery.target)
         except TargetRefused as exc:
@@ -91,13 +99,24 @@ class WebhookChannel:
             headers["traceparent"] = delivery.event.traceparent
         url, extensions = connection_for(target, headers)
         try:
-            response = await self._client.post(
-                url, content=body, headers=headers, extensions=extensions
-            )
+            async with asyncio.timeout(self._deadline):
+                answer = self._client.stream(
+                    "POST", url, content=body, headers=headers, extensions=extensions
+                )
+                async with answer as response:  # closed unread: its body is not wanted
+                    status = response.status_code
+        except TimeoutError as exc:
+            raise DeliveryFailed(f"webhook gave no answer within {self._deadline:g} s") from exc
         except httpx.HTTPError as exc:
             raise DeliveryFailed(f"webhook unreachable: {exc!r}") from exc
-        if not response.is_success:
-            raise DeliveryFailed(f"webhook answered HTTP {response.status_code}")
+        if not 200 <= status < 300:
+            raise DeliveryFailed(f"webhook answered HTTP {status}")
+
+
+def webhook_client(timeout_seconds: float) -> httpx.AsyncClient:
+    """The HTTP client webhooks are sent with. It takes no proxy from the environment: a proxy
+    would resolve the name again, by-passing the address each delivery is pinned to."""
+    return httpx.AsyncClient(timeout=timeout_seconds, trust_env=False)
 
 
 def connection_for(

@@ -65,7 +65,8 @@ class MongoDeliveryQueue:
 
         The claim is a document whose id names the delivery's current state, so exactly one
         worker wins it (a unique insert is atomic on every supported store, conditional
-        updates are not on all of them). A crash only delays the delivery until the lease ends.
+        updates are not on all of them). A crash only delays the delivery until the lease ends,
+        and counts as one of its attempts.
         """
         due = {"status": DeliveryStatus.PENDING.value, "next_attempt_at": {"$lte": now}}
         found = self._collection.find(due).sort([("next_attempt_at", ASCENDING)])
@@ -78,9 +79,11 @@ class MongoDeliveryQueue:
                 )
             except DuplicateKeyError:
                 continue
+            # The attempt counts from its claim: one that never ends (the process killed
+            # during it, say) still uses up one of the delivery's attempts.
             await self._collection.update_one(
                 {"_id": document["_id"]},
-                {"$set": {"claim": token, "next_attempt_at": now + lease}},
+                {"$set": {"claim": token, "next_attempt_at": now + lease}, "$inc": {"attempts": 1}},
             )
             return Claim(delivery=_delivery(document), token=token)
         return None

@@ -11,7 +11,7 @@ from services.notifications.ports import Ports
 from services.notifications.settings import NotificationsSettings
 from services.notifications.use_cases import notify_all, record_agency_contact
 from tsunagu.events import ReceivedEvent
-from tsunagu.messaging.batch import BatchSubscription, subscribe_batch
+from tsunagu.messaging.batch import subscribe_batch, subscription_of
 from tsunagu_schemas import AgencyDeliveryData, ReferralEventData, SubjectViewedData
 from tsunagu_schemas.topics import DIRECTORY_DELIVERY, REFERRAL_EVENTS
 
@@ -66,11 +66,5 @@ def subscribe_to_events(
         broker,
         topics=[REFERRAL_EVENTS, DIRECTORY_DELIVERY],
         handler=on_events,
-        subscription=BatchSubscription(
-            group_id=settings.consumer_group,
-            max_records=settings.consume_batch_size,
-            wait_ms=settings.consume_wait_ms,
-            max_attempts=settings.consumer_max_attempts,
-            backoff_seconds=settings.consumer_backoff_seconds,
-        ),
+        subscription=subscription_of(settings),
     )

@@ -7,8 +7,10 @@ from .deliveries import (
     DeliveryStatus,
     NotificationNotice,
     after_failure,
+    after_interruptions,
     after_success,
     delivery_id,
+    exhausted,
     plan_deliveries,
 )
 from .events import SourceEvent
@@ -47,8 +49,10 @@ __all__ = [
     "SigningSecrets",
     "SourceEvent",
     "after_failure",
+    "after_interruptions",
     "after_success",
     "delivery_id",
+    "exhausted",
     "first_secrets",
     "inbox_entries",
     "mail_message",

@@ -132,6 +132,22 @@ def after_failure(
     return DeliveryOutcome(retry, None)
 
 
+INTERRUPTED = "every attempt allowed was made; the last ones never finished (the process stopped)"
+
+
+def exhausted(delivery: Delivery, *, policy: RetryPolicy) -> bool:
+    """Whether the delivery's attempts are used up before this one: each is counted when it is
+    claimed, so attempts cut short by a crash use them up too."""
+    return policy.gives_up_after(delivery.attempts)
+
+
+def after_interruptions(delivery: Delivery, *, now: datetime) -> DeliveryOutcome:
+    """Earlier attempts used up the allowed ones without an outcome: give up without trying
+    again (a receiver that kills the process on every attempt would do so for ever)."""
+    failed = replace(delivery, status=DeliveryStatus.FAILED, last_error=INTERRUPTED)
+    return DeliveryOutcome(failed, _notice(failed, now=now))
+
+
 def _notice(delivery: Delivery, *, now: datetime) -> NotificationNotice:
     """The notification event for a finished delivery (its id is deterministic)."""
     delivered = delivery.status is DeliveryStatus.DELIVERED

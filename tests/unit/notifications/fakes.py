@@ -88,6 +88,8 @@ class InMemoryQueue:
             return None
         first = min(due, key=lambda d: d.next_attempt_at)
         self.leased_until[first.delivery_id] = now + lease
+        # counted when claimed, as the store does: an attempt that never ends still counts
+        self.deliveries[first.delivery_id] = replace(first, attempts=first.attempts + 1)
         return Claim(first, token=f"{first.delivery_id}@{now.isoformat()}")
 
     async def record(self, claim: Claim, outcome: DeliveryOutcome, *, now: datetime) -> bool:

@@ -155,3 +155,28 @@ async def test_a_batch_of_events_is_notified_with_one_inbox_write_and_one_contac
     assert {e.referral_id for e in inbox.entries.values()} == {"ref-0", "ref-1", "ref-2"}
     await notify_all(ports, events)
     assert len(inbox.entries) == 6, "a redelivered batch adds nothing"
+
+
+async def test_attempts_cut_short_count_and_once_used_up_the_delivery_is_given_up_unsent(
+    event: SourceEvent, moment: datetime
+) -> None:
+    channel = RecordingChannel()
+    ports = replace(in_memory_ports(moment, channel), policy=RetryPolicy(max_attempts=3))
+    await notify_parties(ports, event)
+    clock = cast(FixedClock, ports.clock)
+    for crash in range(3):  # each attempt kills the process before its outcome is recorded
+        claim = await next_claim(ports)
+        assert claim is not None, f"claim {crash + 1}"
+        clock.moment += ports.lease + timedelta(seconds=1)
+    (stored,) = queue_of(ports).deliveries.values()
+    assert stored.attempts == 3, "every claimed attempt counted, none recorded"
+    claim = await next_claim(ports)
+    assert claim is not None
+    await attempt_delivery(ports, claim)
+    (delivery,) = queue_of(ports).deliveries.values()
+    assert delivery.status is DeliveryStatus.FAILED
+    assert delivery.last_error is not None
+    assert "never finished" in delivery.last_error
+    assert channel.sent == [], "not tried a fourth time"
+    assert queue_of(ports).notices == ["tsunagu.notification.failed"]
+    assert await next_claim(ports) is None
