@@ -23,6 +23,14 @@ Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], Awaitable[list[str]]]
 DEVELOPMENT: Final = "development"
 CGNAT: Final = ipaddress.ip_network("100.64.0.0/10")
+TUNNELS: Final = (
+    ipaddress.ip_network("2002::/16"),  # 6to4: the IPv4 address it carries is reached
+    ipaddress.ip_network("2001::/32"),  # Teredo
+    ipaddress.ip_network("64:ff9b::/96"),  # NAT64, well-known prefix
+    ipaddress.ip_network("64:ff9b:1::/48"),  # NAT64, local-use prefix
+)
+"""IPv6 ranges that lead to IPv4 addresses (any of them private): refused whole, as no
+agency's receiver needs them."""
 METADATA: Final = frozenset(
     ipaddress.ip_address(a)
     for a in ("169.254.169.254", "169.254.170.2", "100.100.100.200", "fd00:ec2::254")
@@ -53,6 +61,14 @@ def refusal(address: Address) -> str | None:
         (address.is_unspecified, "an unspecified address"),
         (address.is_loopback, "a loopback address"),
         (address.is_link_local, "a link-local address"),
+        (
+            isinstance(address, ipaddress.IPv6Address) and address.is_site_local,
+            "a site-local address",
+        ),
+        (
+            isinstance(address, ipaddress.IPv6Address) and any(address in t for t in TUNNELS),
+            "an address tunnelled to IPv4",
+        ),
         (address.is_multicast, "a multicast address"),
         (isinstance(address, ipaddress.IPv4Address) and address in CGNAT, "a CGNAT address"),
         (address.is_private, "a private address"),

@@ -37,6 +37,11 @@ from tsunagu.webhook_targets import TargetPolicy, TargetRefused, refusal
         ("::ffff:10.1.1.1", "a private address"),
         ("192.0.2.10", "a private address"),
         ("240.0.0.1", "a private address"),
+        ("fec0::1", "a site-local address"),
+        ("2002:a00:1::1", "an address tunnelled to IPv4"),
+        ("2002:5db8:d70e::1", "an address tunnelled to IPv4"),
+        ("2001:0:4136:e378:8000:63bf:3fff:fdd2", "an address tunnelled to IPv4"),
+        ("64:ff9b::a00:1", "an address tunnelled to IPv4"),
     ],
 )
 def test_only_public_addresses_are_accepted(address: str, reason: str | None) -> None:
