@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import time
 from typing import Any
 from urllib.parse import quote_plus
 
@@ -212,3 +214,27 @@ async def test_the_metadata_names_the_endpoints_and_methods(issuer: Issuer) -> N
     jwks = (await issuer.http.get(metadata["jwks_uri"])).json()
     assert [key["kid"] for key in jwks["keys"]] == [issuer.keys.current().kid]
     assert all("d" not in key for key in jwks["keys"])
+
+
+async def test_a_flood_of_wrong_secrets_leaves_other_requests_answered_within_a_second(
+    issuer: Issuer, agency_client: NewCredential
+) -> None:
+    form = {"grant_type": "client_credentials", "client_id": agency_client.client.client_id}
+    wrong = {**form, "client_secret": "not-the-secret"}
+
+    async def bad() -> int:
+        return (await issuer.http.post(TOKEN_URL, data=wrong)).status_code
+
+    async def good(due: float) -> float:
+        """A request meant to go out at `due`: how long after that it was answered."""
+        await asyncio.sleep(max(0.0, due - time.perf_counter()))
+        response = await issuer.http.get(ISSUER + "/.well-known/jwks.json")
+        assert response.status_code == 200
+        return time.perf_counter() - due
+
+    began = time.perf_counter()
+    flood = [asyncio.create_task(bad()) for _ in range(200)]
+    waits = sorted(await asyncio.gather(*(good(began + 0.05 * n) for n in range(1, 41))))
+    codes = await asyncio.gather(*flood)
+    assert set(codes) == {401}
+    assert waits[int(len(waits) * 0.99) - 1] < 1.0, f"slowest answers {waits[-3:]}"
