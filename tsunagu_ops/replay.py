@@ -4,6 +4,12 @@ Replay progress is kept as the committed offsets of the consumer group
 `tsunagu-dlq-replay-<topic>`: a record is committed only after its copy was acknowledged on the
 original topic, so a second replay starts after the last one and duplicates nothing. A crash
 between the two re-publishes one event, which consumers absorb by its id.
+
+A parked record goes back only to the topic whose dead-letter topic it is in, and only when it
+is byte for byte the record still kept at the partition and offset its headers name. Any
+consumer may write the dead-letter topics it reads; without these checks a forged record (say a
+`tsunagu.agency.updated` parked by a compromised service) would be published by the operator's
+replay onto whatever topic it names. A record that fails them is refused, counted and passed.
 """
 
 from __future__ import annotations
@@ -86,6 +92,14 @@ def parked_event(record: ConsumerRecord[Any, Any], *, topic: str, replayed: bool
     )
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """A parked record that replay did not publish, and why."""
+
+    event: ParkedEvent
+    reason: str
+
+
 class DeadLetters:
     """The dead-letter topic of one event topic, read through its replay group."""
 
@@ -100,13 +114,36 @@ class DeadLetters:
             enable_auto_commit=False,
             auto_offset_reset="earliest",
         )
+        # Reads the originals on the event topic; no group, so it moves no one's offsets.
+        self._originals = AIOKafkaConsumer(**self._login.client_options(), enable_auto_commit=False)
+        self.refused: list[Refusal] = []
+        """What the last replay passed over, and why."""
 
     async def __aenter__(self) -> DeadLetters:
         await self._consumer.start()
+        await self._originals.start()
         return self
 
     async def __aexit__(self, *_: object) -> None:
         await self._consumer.stop()
+        await self._originals.stop()
+
+    async def _refusal(self, event: ParkedEvent) -> str | None:
+        """Why `event` may not go back (None: it is the original, still on this topic)."""
+        if event.original_topic != self.topic:
+            return f"it names another topic ({event.original_topic}) than {self.topic}"
+        if event.original_partition is None or event.original_offset is None:
+            return "it names no partition and offset of its original"
+        partition = TopicPartition(self.topic, event.original_partition)
+        self._originals.assign([partition])
+        self._originals.seek(partition, event.original_offset)
+        batch = await self._originals.getmany(partition, timeout_ms=5000, max_records=1)
+        original = next(iter(batch.get(partition, [])), None)
+        if original is None or original.offset != event.original_offset:
+            return "its original is no longer kept at the partition and offset it names"
+        if (original.key, original.value) != (event.key, event.value):
+            return "it differs from the original kept at the partition and offset it names"
+        return None
 
     async def _partitions(self) -> list[TopicPartition]:
         """The partitions of the dead-letter topic (none when it does not exist yet)."""
@@ -159,7 +196,8 @@ class DeadLetters:
 
     async def replay(self, *, on_progress: Progress | None = None, limit: int | None = None) -> int:
         """Re-publish every event parked since the last replay (the first `limit` of them, in
-        the order `parked` lists them, when given); return how many went back."""
+        the order `parked` lists them, when given); return how many went back. Records that
+        are not their original are passed over and listed in `refused`."""
         done, ends = await self._positions()
         total = sum(ends[p] - done[p] for p in ends)
         if limit is not None:
@@ -169,22 +207,24 @@ class DeadLetters:
         )
         await producer.start()
         count = 0
+        self.refused = []
         try:
             async for partition, record in self._records(done, ends):
-                if count == total:
+                if count + len(self.refused) == total:
                     break
                 event = parked_event(record, topic=self.topic, replayed=False)
-                await producer.send_and_wait(
-                    event.original_topic,
-                    event.value,
-                    key=event.key,
-                    headers=event.original_headers(),
-                )
+                refusal = await self._refusal(event)
+                if refusal is None:
+                    await producer.send_and_wait(
+                        self.topic, event.value, key=event.key, headers=event.original_headers()
+                    )
+                    count += 1
+                else:
+                    self.refused.append(Refusal(event, refusal))
                 commit = {partition: OffsetAndMetadata(record.offset + 1, "")}
                 await self._consumer.commit(commit)
-                count += 1
                 if on_progress is not None:
-                    on_progress(count, total)
+                    on_progress(count + len(self.refused), total)
         finally:
             await producer.stop()
         return count

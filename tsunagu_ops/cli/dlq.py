@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from tsunagu.messaging.dead_letter import replay_group
-from tsunagu_ops.replay import DeadLetters, ParkedEvent
+from tsunagu_ops.replay import DeadLetters, ParkedEvent, Refusal
 
 console = Console()
 
@@ -48,8 +48,15 @@ def list_command(topic: Topic, bootstrap_servers: Bootstrap = DEFAULT_BOOTSTRAP)
 
 def replay_command(topic: Topic, bootstrap_servers: Bootstrap = DEFAULT_BOOTSTRAP) -> None:
     """Re-publish to TOPIC every event parked since the last replay."""
-    count = asyncio.run(_replay(bootstrap_servers, topic))
+    count, refused = asyncio.run(_replay(bootstrap_servers, topic))
     console.print(f"replayed {count} event(s) to {topic} (progress kept by {replay_group(topic)})")
+    for refusal in refused:
+        event = refusal.event
+        console.print(
+            f"[yellow]refused[/yellow] {event.dlq_partition}:{event.dlq_offset} "
+            f"(id {event.event_id}): {refusal.reason}",
+            highlight=False,
+        )
 
 
 def parked_table(topic: str, parked: list[ParkedEvent]) -> Table:
@@ -75,7 +82,7 @@ async def _parked(bootstrap: str, topic: str) -> list[ParkedEvent]:
         return await letters.parked()
 
 
-async def _replay(bootstrap: str, topic: str) -> int:
+async def _replay(bootstrap: str, topic: str) -> tuple[int, list[Refusal]]:
     columns = (TextColumn("replaying"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("replay", total=None)
@@ -84,4 +91,4 @@ async def _replay(bootstrap: str, topic: str) -> int:
             progress.update(task, completed=done, total=total)
 
         async with DeadLetters(bootstrap, topic) as letters:
-            return await letters.replay(on_progress=advance)
+            return await letters.replay(on_progress=advance), letters.refused

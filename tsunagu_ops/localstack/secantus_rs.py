@@ -184,5 +184,6 @@ def _progress(
         elif now - last_line[0] >= PROGRESS_EVERY:
             last_line[0] = now
             console.print(line)
+            console.file.flush()  # a CI log shows it now, not when the build is over
 
     return show

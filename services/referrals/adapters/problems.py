@@ -13,7 +13,8 @@ def _not_allowed(exc: TransitionNotAllowed) -> Problem:
 
 
 def _not_permitted(exc: ActorNotPermitted) -> Problem:
-    return Problem(403, str(exc), kind="not-permitted", may_act=exc.role, agency_id=exc.agency_id)
+    # The agency that may act is not named: the caller may no longer be covered.
+    return Problem(403, str(exc), kind="not-permitted", may_act=exc.role)
 
 
 def _subject_hidden(exc: SubjectHidden) -> Problem:

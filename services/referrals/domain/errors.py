@@ -19,10 +19,13 @@ class TransitionNotAllowed(ReferralError):
 
 
 class ActorNotPermitted(ReferralError):
-    """The action is possible now, but only for another agency."""
+    """The action is possible now, but only for another agency.
+
+    Its message names the role, never the agency: the caller may be a party the referral has
+    moved away from (a decliner, an earlier holder), who must not learn who holds it now."""
 
     def __init__(self, *, action: str, role: str, agency_id: str) -> None:
-        super().__init__(f"only the {role} agency ({agency_id}) may {action} this referral")
+        super().__init__(f"only the {role} agency may {action} this referral")
         self.action = action
         self.role = role
         self.agency_id = agency_id

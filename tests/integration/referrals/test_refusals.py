@@ -28,8 +28,26 @@ async def test_a_transition_not_allowed_now_is_a_conflict_naming_the_allowed_act
 
     not_theirs = await network.act(referral_id, "cancel", receiver, {"reason": "duplicate"})
     assert not_theirs.status_code == 403
-    assert not_theirs.json()["agency_id"] == sender
+    assert not_theirs.json()["may_act"] == "holder"
     assert "holder" in not_theirs.json()["detail"]
+
+
+async def test_a_refusal_never_names_the_agency_that_now_holds_the_case(
+    network: Network,
+) -> None:
+    sender, first, shelter = fresh_id(), fresh_id(), fresh_id()
+    await network.register(sender, first, shelter, categories=["food", "livelihood"])
+    referral_id = (await network.refer(sender, first))["id"]
+    assert (await network.act(referral_id, "accept", first)).status_code == 200
+    handoff = {"to_agency_id": shelter, "reason": "needs_other_support", "keep_following": False}
+    assert (await network.act(referral_id, "handoff", first, handoff)).status_code == 200
+    assert (await network.act(referral_id, "accept", shelter)).status_code == 200
+    # the sender, still a party, tries to close what the shelter now holds
+    refused = await network.act(referral_id, "close", sender, {"outcome": "resolved"})
+    assert refused.status_code == 403
+    assert refused.json()["may_act"] == "holder"
+    assert shelter not in refused.text
+    assert "agency_id" not in refused.json()
 
 
 async def test_a_stale_if_match_is_a_failed_precondition_and_never_a_lost_update(
