@@ -10,6 +10,8 @@ from typing import Annotated
 from fastapi import FastAPI, Path, Query
 from fastapi.responses import PlainTextResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tsunagu_ops.console import audit_page, network_page, overdue_page, pipeline_page
 from tsunagu_ops.console.catalogue import COOKIE, LANGUAGES
@@ -19,6 +21,35 @@ from tsunagu_ops.kafka_access.operator import operator_login
 
 YEAR = 365 * 24 * 3600
 PAGES = ("/network", "/overdue", "/pipeline", "/audit")
+
+
+FRAMING_HEADERS = (
+    (b"x-frame-options", b"DENY"),
+    (b"content-security-policy", b"frame-ancestors 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+)
+
+
+class FramingRefused:
+    """ASGI middleware: no page of the console may be framed by another site (a click on
+    Replay cannot be lured), none is sniffed as another type, and no link tells where it was."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Add the headers to every answer."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *FRAMING_HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 def console_app(settings: ConsoleSettings) -> FastAPI:
@@ -35,6 +66,9 @@ def console_app(settings: ConsoleSettings) -> FastAPI:
             await app.state.reads.close()
 
     app = FastAPI(title="Tsunagu console", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.add_middleware(FramingRefused)
+    # DNS rebinding: a page whose name now points here sends its own name as Host.
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.hosts())
     app.mount("/static", StaticFiles(directory=str(files(__package__).joinpath("static"))))
     for module in (network_page, overdue_page, pipeline_page, audit_page):
         app.include_router(module.router)

@@ -26,6 +26,14 @@ class ConsoleSettings(BaseSettings):
     """Comma-separated consumer groups to show; empty: every group but the replay groups."""
     refresh_seconds: int = 5
     """How often the pipeline page refreshes itself."""
+    allowed_hosts: str = "127.0.0.1,localhost"
+    """Comma-separated host names the console answers for (the `Host` of each request): any
+    other name is refused, so a page that rebinds its own name to this address reads nothing."""
+
+    def hosts(self) -> list[str]:
+        """The host names in `allowed_hosts`, and the one the console listens on."""
+        named = [name.strip() for name in self.allowed_hosts.split(",") if name.strip()]
+        return list(dict.fromkeys([*named, self.host]))
 
     def groups(self) -> tuple[str, ...]:
         """The consumer groups named in `consumer_groups`."""

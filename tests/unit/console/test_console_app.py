@@ -90,3 +90,22 @@ def test_overdue_legs_are_counted_per_agency_asked_the_latest_first() -> None:
         {"agency_id": "agc_c", "overdue": 1, "escalated": 0, "oldest_seconds": 900.0},
         {"agency_id": "agc_b", "overdue": 2, "escalated": 1, "oldest_seconds": 30.0},
     ]
+
+
+def test_a_request_for_another_host_name_is_refused_as_a_rebinding_page_would_send(
+    client: TestClient,
+) -> None:
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/healthz", headers={"host": "localhost:8000"}).status_code == 200
+    rebound = client.get("/pipeline", headers={"host": "attacker.example:8000"})
+    assert rebound.status_code == 400
+    assert rebound.text == "Invalid host header"
+
+
+def test_no_page_may_be_framed_by_another_site(client: TestClient) -> None:
+    answer = client.get("/healthz")
+    assert answer.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    refused = client.post("/pipeline/replay", data={"topic": "x", "csrf": "y"})
+    assert refused.headers["x-frame-options"] == "DENY"
