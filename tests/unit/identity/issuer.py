@@ -76,14 +76,18 @@ class InMemoryClients:
 
 
 class InMemoryUsedAssertions:
-    """Assertion ids seen so far."""
+    """Assertion ids seen so far, each forgotten once past the time it was kept until (as the
+    store's purge does)."""
 
-    def __init__(self) -> None:
-        self.seen: set[tuple[str, str]] = set()
+    def __init__(self, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self.seen: dict[tuple[str, str], datetime] = {}
+        self._clock = clock
 
     async def first_use(self, client_id: str, jti: str, *, expires_at: datetime) -> bool:
+        now = self._clock()
+        self.seen = {key: until for key, until in self.seen.items() if until >= now}
         first = (client_id, jti) not in self.seen
-        self.seen.add((client_id, jti))
+        self.seen[(client_id, jti)] = expires_at
         return first
 
 
@@ -133,7 +137,7 @@ def issuer_app(
     clients = InMemoryClients()
     tokens = TokenIssuer(
         clients=clients,
-        used_assertions=InMemoryUsedAssertions(),
+        used_assertions=InMemoryUsedAssertions(clock),
         keys=keys,
         policy=config.policy,
         token_endpoint=config.token_endpoint,

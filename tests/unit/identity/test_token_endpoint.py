@@ -105,6 +105,16 @@ async def test_private_key_jwt_gets_a_token_once_per_assertion(issuer: Issuer) -
     _refused(await issuer.http.post(TOKEN_URL, data=form), 401, "invalid_client")
 
 
+async def test_an_assertion_replayed_within_the_leeway_after_its_expiry_is_still_refused(
+    issuer: Issuer,
+) -> None:
+    key, credential = await _key_client(issuer)
+    form = _with_assertion(_assertion(key, credential.client.client_id, issuer))
+    assert (await issuer.http.post(TOKEN_URL, data=form)).status_code == 200
+    issuer.clock.advance(60 + 20)  # past its exp, within the leeway; the used ids are purged
+    _refused(await issuer.http.post(TOKEN_URL, data=form), 401, "invalid_client")
+
+
 async def test_an_assertion_may_name_the_issuer_as_its_audience(issuer: Issuer) -> None:
     key, credential = await _key_client(issuer)
     assertion = _assertion(key, credential.client.client_id, issuer, aud=ISSUER)

@@ -33,6 +33,7 @@ class ClientAssertion:
     client_id: str
     jti: str
     expires_at: datetime
+    """The last moment it is accepted (its `exp` plus the leeway): its id is kept until then."""
 
 
 def asserted_client_id(assertion: str) -> str:
@@ -66,7 +67,8 @@ def verify_assertion(
     return ClientAssertion(
         client_id=client.client_id,
         jti=claims["jti"],
-        expires_at=datetime.fromtimestamp(claims["exp"], UTC),
+        # kept as used until the last moment it is still accepted: its expiry plus the leeway
+        expires_at=datetime.fromtimestamp(claims["exp"] + LEEWAY_SECONDS, UTC),
     )
 
 
