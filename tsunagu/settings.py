@@ -35,6 +35,9 @@ class ServiceSettings(AuthSettings):
     )
     log_level: str = Field(default="INFO", validation_alias="TSUNAGU_LOG_LEVEL")
     environment: str = Field(default="development", validation_alias="TSUNAGU_ENVIRONMENT")
+    api_docs: bool | None = Field(default=None, validation_alias="TSUNAGU_API_DOCS")
+    """Serve `/docs` and `/openapi.json` (default: in development only; the published
+    documents in `docs/` are the contract everywhere)."""
     host: str = "127.0.0.1"
     port: int = 8000
     database: str = "tsunagu"
@@ -43,3 +46,7 @@ class ServiceSettings(AuthSettings):
     consumer_max_attempts: int = Field(default=5, ge=1)
     consumer_backoff_seconds: float = Field(default=0.2, gt=0)
     metrics_refresh_seconds: float = Field(default=10.0, gt=0)
+
+    def serves_api_docs(self) -> bool:
+        """Whether the service serves its interactive documentation and OpenAPI document."""
+        return self.api_docs if self.api_docs is not None else self.environment == "development"

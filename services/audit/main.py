@@ -104,4 +104,5 @@ def create_app(settings: AuditSettings) -> FastAPI:
         problems=PROBLEMS,
         ports=ports,
         metrics=metrics.registry,
+        docs=settings.serves_api_docs(),
     )

@@ -101,6 +101,7 @@ def create_app(settings: DirectorySettings, *, clock: Clock | None = None) -> Fa
         access={**ACCESS, **(ISSUER_ACCESS if issuer else {})},
         verifier=verifier,
         metrics=metrics.registry,
+        docs=settings.serves_api_docs(),
     )
     if issuer is not None:
         issuer.serve_from(app)

@@ -130,4 +130,5 @@ def create_app(settings: NotificationsSettings, *, clock: Clock | None = None) -
         problems=PROBLEMS,
         ports=ports,
         metrics=metrics.registry,
+        docs=settings.serves_api_docs(),
     )

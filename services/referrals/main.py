@@ -114,6 +114,7 @@ def create_app(settings: ReferralsSettings, *, clock: Clock | None = None) -> Fa
         problems=PROBLEMS,
         ports=ports,
         metrics=metrics.registry,
+        docs=settings.serves_api_docs(),
     )
     app.state.sla_scanner = scanner
     app.state.retention_sweeper = sweeper

@@ -65,6 +65,7 @@ def create_app(
     ports: object = None,
     max_body_bytes: int = MAX_BODY_BYTES,
     metrics: CollectorRegistry | None = None,
+    docs: bool = True,
 ) -> FastAPI:
     """Build a service's app with its routers plus /healthz, /readyz and /metrics.
 
@@ -73,6 +74,7 @@ def create_app(
     `problems` maps the domain's errors to answers; `ports` are what the routes reach through
     `ports_of`, as the composition root built them. Bodies over `max_body_bytes` get 413.
     `/metrics` serves the process's metrics and, after them, the service's own `metrics`.
+    Without `docs`, `/docs` and `/openapi.json` are not served (the document is still built).
     """
     app = FastAPI(
         title=title,
@@ -80,6 +82,9 @@ def create_app(
         version="1.0.0",
         lifespan=lifespan,
         dependencies=[Depends(authorize)],
+        openapi_url="/openapi.json" if docs else None,
+        docs_url="/docs" if docs else None,
+        redoc_url="/redoc" if docs else None,
     )
     app.state.ports = ports
     install_problem_handlers(app, problems)

@@ -103,3 +103,33 @@ def test_if_match_that_names_no_storable_version_is_a_400(tag: str) -> None:
     with pytest.raises(Problem) as refused:
         expected_version(tag)
     assert refused.value.status == 400
+
+
+def test_the_documentation_routes_are_served_only_where_the_environment_allows() -> None:
+    from fastapi.testclient import TestClient
+
+    from tsunagu.settings import ServiceSettings
+
+    assert ServiceSettings().serves_api_docs(), "development serves them"
+    production = ServiceSettings(environment="production")
+    assert not production.serves_api_docs()
+    assert ServiceSettings(environment="production", api_docs=True).serves_api_docs()
+
+    @asynccontextmanager
+    async def nothing(app: FastAPI) -> AsyncIterator[None]:
+        yield
+
+    for docs, status in ((True, 200), (False, 404)):
+        app = create_app(
+            title="t",
+            description="t",
+            lifespan=nothing,
+            routers=[],
+            readiness={},
+            access={},
+            docs=docs,
+        )
+        with TestClient(app) as client:
+            assert client.get("/openapi.json").status_code == status
+            assert client.get("/docs").status_code == status
+            assert client.get("/healthz").status_code == 200
