@@ -40,5 +40,22 @@ def configure_logging(*, service: str, level: str = "INFO") -> None:
     root.handlers[:] = [handler]
     root.setLevel(numeric)
     structlog.contextvars.bind_contextvars(service=service)
-    for noisy in ("aiokafka", "pymongo", "uvicorn.access"):
+    for noisy in ("aiokafka", "pymongo"):
         logging.getLogger(noisy).setLevel(max(numeric, logging.WARNING))
+    access = logging.getLogger("uvicorn.access")
+    access.setLevel(numeric)
+    if not any(isinstance(f, WithoutQuery) for f in access.filters):
+        access.addFilter(WithoutQuery())
+
+
+class WithoutQuery(logging.Filter):
+    """Drops the query string from uvicorn's access log lines: a query may carry what must not
+    be logged (a name searched for, say), while the path and status are what operators need."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record's path argument (uvicorn logs client, method, path, version,
+        status) without its query."""
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            record.args = (*args[:2], args[2].split("?", 1)[0], *args[3:])
+        return True
