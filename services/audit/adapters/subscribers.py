@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from faststream.kafka import KafkaBroker
 from prometheus_client import Counter
 
-from services.audit.domain import ObservedEvent
+from services.audit.domain import ObservedEvent, kept_data
 from services.audit.ports import Ports
 from services.audit.settings import AuditSettings
 from services.audit.use_cases import ChainConflict
@@ -30,7 +30,7 @@ def observed(event: ReceivedEvent) -> ObservedEvent:
         subject=attributes.subject,
         time=attributes.time,
         topic=event.topic,
-        data=event.data.model_dump(mode="json"),
+        data=kept_data(event.topic, event.data.model_dump(mode="json")),
     )
 
 

@@ -21,6 +21,7 @@ from .record import (
 from .search import RecordQuery
 from .tree_log import Entry, appended, keeper_seq, node_hashes
 from .verification import LogVerifier, Verification
+from .withholding import kept_data
 
 __all__ = [
     "DEFAULT_ORIGIN",
@@ -38,6 +39,7 @@ __all__ = [
     "canonical_json",
     "digest",
     "keeper_seq",
+    "kept_data",
     "new_record",
     "node_hashes",
     "open_checkpoint",
