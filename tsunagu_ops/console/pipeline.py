@@ -109,7 +109,8 @@ async def dead_letters(login: KafkaLogin) -> list[TopicLetters]:
     return result
 
 
-async def replay_next(login: KafkaLogin, topic: str) -> int:
-    """Re-publish the first event of `topic` not replayed yet; how many went back (0 or 1)."""
+async def replay_next(login: KafkaLogin, topic: str) -> tuple[int, int]:
+    """Re-publish the first event of `topic` not replayed yet; how many went back and how many
+    were refused (not the original still kept on the topic), each 0 or 1."""
     async with DeadLetters(login, topic) as letters:
-        return await letters.replay(limit=1)
+        return await letters.replay(limit=1), len(letters.refused)

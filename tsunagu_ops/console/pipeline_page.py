@@ -32,10 +32,11 @@ async def pipeline(
     request: Request,
     replayed: Annotated[str | None, Query(max_length=200)] = None,
     count: Annotated[int, Query(ge=0, le=1)] = 0,
+    refused: Annotated[int, Query(ge=0, le=1)] = 0,
 ) -> HTMLResponse:
     """The whole page (saying what a replay just did); its figures then refresh themselves
     from `/pipeline/live`."""
-    done = (replayed, count) if replayed in EVENT_TOPICS else None
+    done = (replayed, count, refused) if replayed in EVENT_TOPICS else None
     return page(request, "pipeline.html", {**await _figures(request), "replayed": done})
 
 
@@ -55,5 +56,6 @@ async def replay(
         return page(request, "refused.html", {"reason": "CSRF token"}, status_code=403)
     if topic not in EVENT_TOPICS:
         return page(request, "refused.html", {"reason": f"topic {topic}"}, status_code=422)
-    count = await replay_next(request.app.state.kafka, topic)
-    return RedirectResponse(f"/pipeline?replayed={topic}&count={count}", status_code=303)
+    count, refused = await replay_next(request.app.state.kafka, topic)
+    target = f"/pipeline?replayed={topic}&count={count}&refused={refused}"
+    return RedirectResponse(target, status_code=303)

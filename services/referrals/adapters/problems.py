@@ -5,7 +5,13 @@ from __future__ import annotations
 from tsunagu.web import Problem, ProblemMap
 
 from .. import use_cases
-from ..domain import ActorNotPermitted, ReferralRefused, SubjectHidden, TransitionNotAllowed
+from ..domain import (
+    ActorNotPermitted,
+    AgencyInactive,
+    ReferralRefused,
+    SubjectHidden,
+    TransitionNotAllowed,
+)
 
 
 def _not_allowed(exc: TransitionNotAllowed) -> Problem:
@@ -15,6 +21,10 @@ def _not_allowed(exc: TransitionNotAllowed) -> Problem:
 def _not_permitted(exc: ActorNotPermitted) -> Problem:
     # The agency that may act is not named: the caller may no longer be covered.
     return Problem(403, str(exc), kind="not-permitted", may_act=exc.role)
+
+
+def _inactive(exc: AgencyInactive) -> Problem:
+    return Problem(403, str(exc), kind="agency-inactive")
 
 
 def _subject_hidden(exc: SubjectHidden) -> Problem:
@@ -41,6 +51,7 @@ def _concurrent(exc: use_cases.ConcurrentUpdate) -> Problem:
 PROBLEMS: ProblemMap = {
     TransitionNotAllowed: _not_allowed,
     ActorNotPermitted: _not_permitted,
+    AgencyInactive: _inactive,
     ReferralRefused: _refused,
     SubjectHidden: _subject_hidden,
     use_cases.ReferralNotFound: _not_found,

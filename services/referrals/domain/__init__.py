@@ -5,6 +5,7 @@ from .basis import BasisKind, GivenBy, LegalBasis, check_basis
 from .disclosure import Direction, ProvisionRecord, disclosures_of, provision_records
 from .errors import (
     ActorNotPermitted,
+    AgencyInactive,
     ReferralError,
     ReferralRefused,
     SubjectHidden,
@@ -46,6 +47,7 @@ __all__ = [
     "Action",
     "ActorNotPermitted",
     "Agency",
+    "AgencyInactive",
     "BasisKind",
     "Direction",
     "Erasure",

@@ -31,6 +31,14 @@ class ActorNotPermitted(ReferralError):
         self.agency_id = agency_id
 
 
+class AgencyInactive(ReferralError):
+    """The acting agency has been deactivated in the directory: it may no longer act, even
+    with a token issued before (a token lives for minutes)."""
+
+    def __init__(self) -> None:
+        super().__init__("your agency is no longer active in the directory; it may not act")
+
+
 class ReferralRefused(ReferralError):
     """The request is well-formed but breaks a rule: no valid target or legal basis."""
 

@@ -8,7 +8,15 @@ from datetime import datetime
 
 from tsunagu_schemas import AgencyEventData, CancelReason, CloseOutcome, DeclineReason
 
-from ..domain import Agency, Handoff, NewReferral, Referral, ReferralEvent, open_referral
+from ..domain import (
+    Agency,
+    AgencyInactive,
+    Handoff,
+    NewReferral,
+    Referral,
+    ReferralEvent,
+    open_referral,
+)
 from ..ports import Ports, ReferralQuery
 
 
@@ -46,6 +54,7 @@ async def create_referral(
     referral_id: str | None = None,
 ) -> Referral:
     """Open a referral to an agency of the directory, under a valid legal basis."""
+    await _still_active(ports, actor)
     target = await ports.agencies.get(request.to_agency_id)
     referral, event = open_referral(
         request,
@@ -131,6 +140,14 @@ async def apply_agency_event(ports: Ports, *, data: AgencyEventData) -> bool:
     return await ports.agencies.apply(Agency.from_event(data))
 
 
+async def _still_active(ports: Ports, agency_id: str) -> None:
+    """Refuse an agency the directory has deactivated (one it never announced may act: the
+    directory's events may not have reached this service yet)."""
+    agency = await ports.agencies.get(agency_id)
+    if agency is not None and not agency.active:
+        raise AgencyInactive()
+
+
 async def _change(ports: Ports, request: Request, change: Change) -> Referral:
     """Load the referral, apply one change, and save it only over the version it came from.
 
@@ -139,6 +156,7 @@ async def _change(ports: Ports, request: Request, change: Change) -> Referral:
     since), the save misses, or the domain refuses what the stored state might allow: the
     change is then made once more from the stored referral, exactly as if no copy were kept.
     """
+    await _still_active(ports, request.actor)
     recent = request.if_match is None
     while True:
         try:

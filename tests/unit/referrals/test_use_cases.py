@@ -8,7 +8,7 @@ from typing import cast
 import pytest
 
 from services.referrals import use_cases
-from services.referrals.domain import Agency, ReferralRefused
+from services.referrals.domain import Agency, AgencyInactive, ReferralRefused
 from services.referrals.ports import Ports, ReferralQuery
 from tsunagu_schemas import AgencyEventData, DeclineReason, ReferralStatus
 
@@ -157,3 +157,14 @@ def _event_of(known: Agency) -> AgencyEventData:
             "occurred_at": NOW,
         }
     )
+
+
+async def test_an_agency_deactivated_in_the_directory_may_no_longer_act(ports: Ports) -> None:
+    created = await use_cases.create_referral(ports, request=new_referral(), actor=SENDER)
+    await ports.agencies.apply(agency(RECEIVER, version=2, active=False))
+    with pytest.raises(AgencyInactive):
+        await use_cases.accept_referral(ports, use_cases.Request(created.id, RECEIVER))
+    assert stored(ports).events == ["tsunagu.referral.created"]
+    await ports.agencies.apply(agency(SENDER, version=2, active=False))
+    with pytest.raises(AgencyInactive):
+        await use_cases.create_referral(ports, request=new_referral(), actor=SENDER)
