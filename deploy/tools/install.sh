@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the tools the tests run: kustomize (Go module, into .tools/bin) for the manifest
-# tests, docker-compose (Debian package), and for the console's browser tests Debian's chromium
+# tests, cmake and gcc for building the store (where cargo is), docker-compose (Debian
+# package), and for the console's browser tests Debian's chromium
 # (Playwright drives it; it downloads no browser) with a Japanese font. Quick when they are
 # already there at the right version.
 set -euo pipefail
@@ -31,6 +32,11 @@ apt_install() {
         || { $SUDO apt-get update && $SUDO apt-get install -y --no-install-recommends "$@"; }
 }
 
+# the document store's Rust server carries WiredTiger's C source, built with cmake and gcc
+if command -v cargo >/dev/null 2>&1 || [[ -x "$HOME/.cargo/bin/cargo" ]]; then
+    command -v cmake >/dev/null 2>&1 || apt_install cmake
+    command -v gcc >/dev/null 2>&1 || apt_install gcc
+fi
 command -v docker-compose >/dev/null 2>&1 || apt_install docker-compose
 command -v chromium >/dev/null 2>&1 || apt_install chromium
 dpkg -s fonts-ipafont-gothic >/dev/null 2>&1 || apt_install fonts-ipafont-gothic
