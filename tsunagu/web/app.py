@@ -25,6 +25,7 @@ from tsunagu.auth.policy import PUBLIC, AccessPolicy, RouteKey, allow, unruled_r
 from tsunagu.auth.verifier import TokenVerifier
 from tsunagu.web.bearer import authorize, install_access, install_verifier
 
+from .asgi import on_response_start
 from .limits import MAX_BODY_BYTES, BodyLimit
 from .openapi import document_access_and_errors
 from .problems import ProblemMap, install_problem_handlers
@@ -164,17 +165,14 @@ class RequestMetrics:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        status = 500  # what the client gets when the app raises before answering
+        status = [500]  # what the client gets when the app raises before answering
 
-        async def noting_status(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
+        def note(message: Message) -> None:
+            status[0] = message["status"]
 
         try:
-            await self.app(scope, receive, noting_status)
+            await self.app(scope, receive, on_response_start(send, note))
         finally:
             path = getattr(scope.get("route"), "path", "unmatched")
             LATENCY.labels(scope["method"], path).observe(time.perf_counter() - started)
-            REQUESTS.labels(scope["method"], path, str(status)).inc()
+            REQUESTS.labels(scope["method"], path, str(status[0])).inc()

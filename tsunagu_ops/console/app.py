@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from tsunagu.web.asgi import on_response_start
 from tsunagu_ops.console import audit_page, network_page, overdue_page, pipeline_page
 from tsunagu_ops.console.catalogue import COOKIE, LANGUAGES
 from tsunagu_ops.console.services import ServiceReads
@@ -44,12 +45,10 @@ class FramingRefused:
             await self.app(scope, receive, send)
             return
 
-        async def with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *FRAMING_HEADERS]
-            await send(message)
+        def add(message: Message) -> None:
+            message["headers"] = [*message.get("headers", []), *FRAMING_HEADERS]
 
-        await self.app(scope, receive, with_headers)
+        await self.app(scope, receive, on_response_start(send, add))
 
 
 def console_app(settings: ConsoleSettings) -> FastAPI:
