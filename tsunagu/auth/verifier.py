@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Collection
 from typing import Any
 
@@ -11,6 +10,8 @@ from joserfc import jws
 from joserfc.errors import ClaimError, JoseError
 from joserfc.jwk import Key
 from joserfc.jwt import ClaimsOption, JWTClaimsRegistry
+
+from tsunagu.caches import LastUsed
 
 from .claims import (
     ACCESS_TOKEN_TYPE,
@@ -56,7 +57,7 @@ class TokenVerifier:
         self._clock = clock
         # Tokens whose signature was checked, with the key that checked it: a client sends the
         # same token for minutes, and its claims are still checked on every request.
-        self._checked: OrderedDict[str, tuple[Key, dict[str, Any]]] = OrderedDict()
+        self._checked: LastUsed[tuple[Key, dict[str, Any]]] = LastUsed(CHECKED_TOKENS)
 
     @property
     def issuer(self) -> str:
@@ -73,9 +74,8 @@ class TokenVerifier:
         if (checked := self._checked.get(token)) is not None:
             checked_with, checked_claims = checked
             if await self._keys.key_for(checked_with.kid) is checked_with:
-                self._checked.move_to_end(token)
                 return self._principal(checked_claims)
-            del self._checked[token]
+            self._checked.pop(token)
         try:
             signed = jws.extract_compact(token.encode("ascii"))
         except (JoseError, ValueError, UnicodeError) as exc:
@@ -98,10 +98,8 @@ class TokenVerifier:
             raise InvalidToken("the signature is invalid")
         claims = _claims_of(signed.payload)
         principal = self._principal(claims)
-        if isinstance(kid, str) and key.kid == kid:
-            self._checked[token] = (key, claims)
-            if len(self._checked) > CHECKED_TOKENS:
-                self._checked.popitem(last=False)
+        if isinstance(kid, str):  # a key found again by its id on the next request
+            self._checked.put(token, (key, claims))
         return principal
 
     def _principal(self, claims: dict[str, Any]) -> Principal:

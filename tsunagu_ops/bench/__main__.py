@@ -129,11 +129,12 @@ async def main() -> None:
     cpu_pids = pids | {
         name: record.pid for name in infrastructure if (record := live_record(layout.run, name))
     }
+    addresses = {name: [part.address for part in parts] for name, parts in processes.items()}
     if settings.find_ceiling:
         await find_ceiling(
             settings,
             urls=urls,
-            processes={name: [part.address for part in parts] for name, parts in processes.items()},
+            processes=addresses,
             cpu_pids=cpu_pids,
             machine=machine,
             console=console,
@@ -146,7 +147,7 @@ async def main() -> None:
     )
     steady: SteadyState = await run_steady_state(
         urls=urls,
-        processes={name: [part.address for part in parts] for name, parts in processes.items()},
+        processes=addresses,
         bootstrap=settings.kafka_bootstrap_servers,
         referrals=settings.referrals,
         events_per_second=settings.rate,

@@ -18,8 +18,17 @@ from rich.console import Console
 from tsunagu_ops.localstack.errors import LocalStackError
 from tsunagu_ops.localstack.layout import HOST, StackLayout, repo_root
 
-VERSION = "0.7.0b3"  # as pinned in deploy/store/requirements.txt
 REQUIREMENTS = repo_root() / "deploy" / "store" / "requirements.txt"
+PACKAGE = "secantusdb"
+
+
+def _pinned_version() -> str:
+    """The server's version as `deploy/store/requirements.in` pins it."""
+    pins = (REQUIREMENTS.with_suffix(".in")).read_text().splitlines()
+    return next(line.split("==", 1)[1].strip() for line in pins if line.startswith(PACKAGE + "=="))
+
+
+VERSION = _pinned_version()
 INSTALLED_MARKER = "tsunagu-requirements.sha256"
 CACHE_SIZE = "256M"  # WiredTiger cache: the working set of a local stack fits with room to spare
 

@@ -49,6 +49,11 @@ def install_root(cache: Path | None = None) -> Path:
     return (cache or tool_cache()) / f"{CRATE}-{VERSION}"
 
 
+def _beside(root: Path, suffix: str) -> Path:
+    """A file or folder kept next to the install root (its lock, log, partial build, target)."""
+    return root.with_name(root.name + suffix)
+
+
 def binary_path(cache: Path | None = None) -> Path:
     """Where the built server is (whether or not it has been built)."""
     return install_root(cache) / "bin" / BINARY
@@ -111,7 +116,7 @@ def ensure_binary(console: Console, cache: Path | None = None) -> Path:
     if cargo is None:
         raise ToolMissingError("cargo is not installed: the Rust store server cannot be built")
     root = install_root(cache)
-    with _exclusive(root.with_name(root.name + ".lock")):
+    with _exclusive(_beside(root, ".lock")):
         if binary.is_file():  # another process built it while this one waited
             return binary
         _build(cargo, root, console)
@@ -120,11 +125,11 @@ def ensure_binary(console: Console, cache: Path | None = None) -> Path:
 
 def _build(cargo: Path, root: Path, console: Console) -> None:
     """Build into a partial folder, then move it into place in one step."""
-    partial = root.with_name(root.name + ".partial")
+    partial = _beside(root, ".partial")
     shutil.rmtree(partial, ignore_errors=True)
-    log_path = root.with_name(root.name + "-build.log")
+    log_path = _beside(root, "-build.log")
     # Kept between attempts, so an interrupted build resumes where it stopped.
-    target = root.with_name(root.name + "-target")
+    target = _beside(root, "-target")
     env = {**os.environ, "CARGO_TARGET_DIR": str(target)}
     env["PATH"] = f"{cargo.parent}{os.pathsep}{env.get('PATH', '')}"
     started = time.monotonic()

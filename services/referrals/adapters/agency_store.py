@@ -26,10 +26,10 @@ class MongoAgencies:
     async def get(self, agency_id: str) -> Agency | None:
         """The agency, or None when the directory never announced it."""
         if (cached := self._cached.get(agency_id)) is not None:
-            return cached.model_copy(deep=True)
+            return cached  # a frozen model: shared safely
         agency = _agency(await self._agencies.one({"_id": agency_id}))
         if agency is not None:
-            self._cached.put(agency_id, agency.model_copy(deep=True))
+            self._cached.put(agency_id, agency)
         return agency
 
     async def apply(self, agency: Agency) -> bool:

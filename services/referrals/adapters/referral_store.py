@@ -12,7 +12,6 @@ events still pending there are moved, in order, to the referral's own outbox.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -21,6 +20,7 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from tsunagu.caches import LastUsed
 from tsunagu.events import outbox_entry
 from tsunagu.outbox import OUTBOX_FIELD
 from tsunagu_schemas import ReferralStatus
@@ -60,8 +60,10 @@ class MongoReferrals:
         self._on_write = on_write
         self._on_saved = on_saved  # told of each change this process recorded (metrics)
         # The referrals this process wrote last, as written: a change made from one of them
-        # needs no read (its save is guarded by the version, so a copy overtaken misses).
-        self._written: OrderedDict[str, Referral] = OrderedDict()
+        # needs no read (its save is guarded by the version, so a copy overtaken misses). Each
+        # is kept as its writer passed it, who only reads it from then on (the answer's view);
+        # `get` hands out copies.
+        self._written: LastUsed[Referral] = LastUsed(WRITTEN_KEPT)
 
     @property
     def vault(self) -> SubjectVault:
@@ -93,7 +95,7 @@ class MongoReferrals:
             await self._referrals.insert_one(document)
         except DuplicateKeyError as exc:
             raise ReferralIdTaken(referral.id) from exc
-        self._remember(referral)
+        self._written.put(referral.id, referral)
         self._on_write()
         self._on_saved(referral, event)
 
@@ -120,9 +122,9 @@ class MongoReferrals:
             {"_id": referral.id, "version": expected_version}, change
         )
         if result.matched_count == 0:
-            self._written.pop(referral.id, None)
+            self._written.pop(referral.id)
             return False
-        self._remember(referral)
+        self._written.put(referral.id, referral)
         self._on_write()
         self._on_saved(referral, event)
         return True
@@ -131,18 +133,9 @@ class MongoReferrals:
         """The referral as last recorded, or None; with `recent`, the copy this process last
         wrote answers when it has one (see `ReferralRepository.get`)."""
         if recent and (written := self._written.get(referral_id)) is not None:
-            self._written.move_to_end(referral_id)
             return written.model_copy(deep=True)
         document = await self._referrals.find_one({"_id": referral_id}, {OUTBOX_FIELD: 0})
         return None if document is None else await self._referral(document)
-
-    def _remember(self, referral: Referral) -> None:
-        """Keep what was just written (its writer only reads it from now on: the answer's
-        view; `get` hands out copies), the oldest dropped past the bound."""
-        self._written[referral.id] = referral
-        self._written.move_to_end(referral.id)
-        while len(self._written) > WRITTEN_KEPT:
-            self._written.popitem(last=False)
 
     async def page(self, query: ReferralQuery) -> list[Referral]:
         """Up to `query.limit` referrals the agency is party to, newest first."""

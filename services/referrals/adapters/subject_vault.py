@@ -14,7 +14,6 @@ without a key being made for it.
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Final
@@ -25,6 +24,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from services.referrals.settings import ReferralsSettings
+from tsunagu.caches import LastUsed
 from tsunagu.sealing import KeyUnusable, SecretBox, load_key
 
 SUBJECT_KEYS: Final = "subject_keys"
@@ -107,7 +107,7 @@ class SubjectVault:
 
     def __init__(self, *, keys: AsyncCollection[dict[str, Any]], master: SecretBox) -> None:
         self._keys, self._master = keys, master
-        self._cache: OrderedDict[str, SecretBox] = OrderedDict()
+        self._cache: LastUsed[SecretBox] = LastUsed(CACHED_KEYS)
 
     def replica(self) -> SubjectVault:
         """The vault another replica of the service would have: same keys, its own cache."""
@@ -145,15 +145,14 @@ class SubjectVault:
 
     async def destroy(self, referral_id: str) -> bool:
         """Delete the referral's data key (and forget it here); tell whether one was kept."""
-        self._cache.pop(referral_id, None)
+        self._cache.pop(referral_id)
         result = await self._keys.delete_one({"_id": referral_id})
         return result.deleted_count == 1
 
     async def _box(self, referral_id: str, *, create: bool, new: bool = False) -> SecretBox:
         if (cached := self._cache.get(referral_id)) is not None:
-            self._cache.move_to_end(referral_id)
             return cached
-        if new:
+        if new:  # no key can be kept yet unless a creation is retried, which `_new_key` finds
             stored = await self._new_key(referral_id)
         else:
             stored = await self._keys.find_one({"_id": referral_id})
@@ -166,9 +165,7 @@ class SubjectVault:
         except KeyUnusable as exc:
             raise SubjectUnreadable(f"the data key of {referral_id} does not unwrap") from exc
         box = SecretBox(key, what="referral data key")
-        self._cache[referral_id] = box
-        if len(self._cache) > CACHED_KEYS:
-            self._cache.popitem(last=False)
+        self._cache.put(referral_id, box)
         return box
 
     async def _new_key(self, referral_id: str) -> dict[str, Any] | None:
